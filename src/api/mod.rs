@@ -1,0 +1,2 @@
+//! The machines API: its typed model, the table of commands, and pure request building.
+pub mod model;

@@ -1,0 +1,2 @@
+//! `paperspace`: a command-line client for Paperspace Core machines.
+pub mod api;
