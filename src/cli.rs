@@ -238,18 +238,15 @@ fn raw_values_in_flag_order(
 }
 
 /// `--machineName --size 5` would otherwise name the machine "--size" (values may start
-/// with '-'): a value-taking flag followed directly by another flag of the command means the
-/// value was forgotten. Checked on argv before clap sees it.
+/// with '-'): a value-taking flag followed directly by a long flag means the value was
+/// forgotten. Checked on argv before clap sees it; `--flag=--value` stays possible.
 fn check_forgotten_values(spec: &CommandSpec, args: &[OsString]) -> Result<()> {
-    let flag_name = |token: &str| -> Option<String> {
-        let name = token.strip_prefix("--")?.split('=').next()?.to_string();
-        let known = spec
-            .params
-            .iter()
-            .any(|p| p.name == name || kebab_case(p.name) == name)
-            || GLOBAL_VALUE_FLAGS.contains(&token)
-            || [JSON, DEBUG, "help", "version"].contains(&name.as_str());
-        known.then_some(name)
+    // `--` then a letter: a long flag, known or not (a negative number is not one).
+    let looks_like_flag = |token: &str| {
+        token
+            .strip_prefix("--")
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_alphabetic())
     };
     let takes_value = |token: &str| -> bool {
         let Some(name) = token.strip_prefix("--").filter(|n| !n.contains('=')) else {
@@ -265,11 +262,11 @@ fn check_forgotten_values(spec: &CommandSpec, args: &[OsString]) -> Result<()> {
     while i < tokens.len() {
         if takes_value(tokens[i]) {
             if let Some(next) = tokens.get(i + 1).copied()
-                && let Some(name) = flag_name(next)
+                && looks_like_flag(next)
             {
                 return Err(CliError::usage(format!(
-                    "{} needs a value, but the next argument is the flag --{name}",
-                    tokens[i]
+                    "{flag} needs a value, but the next argument looks like a flag: {next} (write {flag}={next} if that is the value)",
+                    flag = tokens[i]
                 )));
             }
             i += 1;
@@ -306,7 +303,14 @@ fn one_line(error: &clap::Error) -> String {
         line.push_str(&format!("; did you mean '{}'?", suggestions.join("' or '")));
     }
     if error.kind() == ClapErrorKind::UnknownArgument && !line.contains("did you mean") {
-        line.push_str("; see --help for the accepted flags");
+        let stray_positional = strings(ContextKind::InvalidArg)
+            .first()
+            .is_some_and(|arg| !arg.starts_with('-'));
+        line.push_str(if stray_positional {
+            "; values are given with flags, e.g. --machineId ps123abc"
+        } else {
+            "; see --help for the accepted flags"
+        });
     }
     line
 }
@@ -443,7 +447,7 @@ mod tests {
                 "--shutdown-timeout-in-hours",
                 "3"
             ]),
-            "--machineName needs a value, but the next argument is the flag --shutdown-timeout-in-hours"
+            "--machineName needs a value, but the next argument looks like a flag: --shutdown-timeout-in-hours (write --machineName=--shutdown-timeout-in-hours if that is the value)"
         );
         assert!(usage(&["machines", "show", "ps1"]).contains("'ps1'"));
         assert!(
