@@ -145,3 +145,15 @@ async fn a_config_host_without_scheme_is_a_usage_error() {
         None,
     );
 }
+
+#[tokio::test]
+async fn a_legacy_project_file_in_the_working_directory_is_not_read() {
+    let sandbox = Sandbox::new();
+    let project = sandbox.home.path().join("project");
+    std::fs::create_dir_all(project.join(".ps_project")).unwrap();
+    std::fs::write(project.join(".ps_project").join("config.json"), "{broken").unwrap();
+    let server = expect_show_with_key(KEY, "/machines/getMachinePublic").await;
+    let mut cmd = sandbox.cli(&server);
+    cmd.current_dir(&project);
+    run(cmd, SHOW).assert_success("{\n  \"id\": \"ps1\"\n}\n");
+}

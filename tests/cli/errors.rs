@@ -449,4 +449,10 @@ async fn debug_traces_on_stderr_with_the_key_redacted() {
     );
     assert!(out.stderr.contains("< 200 OK"));
     assert!(!out.stderr.contains(KEY));
+    let sent = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        sent.body, br#"{"machineId":"ps1"}"#,
+        "--debug is never sent"
+    );
+    assert_eq!(sent.url.query(), None);
 }
