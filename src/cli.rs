@@ -12,6 +12,8 @@ use std::ffi::OsString;
 
 /// Global flags: accepted before or after the command, never sent to the API.
 const API_KEY: &str = "apiKey";
+/// `--api_key`: a flag of its own because the legacy CLI ranks it below `--apiKey`.
+const API_KEY_UNDERSCORE: &str = "api_key";
 const JSON: &str = "json";
 const DEBUG: &str = "debug";
 const CONNECT_TIMEOUT: &str = "connect-timeout";
@@ -59,7 +61,7 @@ fn value_name(kind: ValueKind) -> &'static str {
         ValueKind::Id => "ID",
         ValueKind::Count { .. } => "N",
         ValueKind::Switch => "true|false",
-        ValueKind::OneOf(_) | ValueKind::OneOfOrNull(_) => "VALUE",
+        ValueKind::OneOf(_) | ValueKind::OneOfOrNull(_) | ValueKind::OneOfAnyCase(_) => "VALUE",
         ValueKind::Region => "REGION",
         ValueKind::Month => "YYYY-MM",
         ValueKind::Seconds { .. } => "SECONDS",
@@ -96,13 +98,18 @@ fn machine_command(spec: &CommandSpec) -> Command {
         .after_help(format!("Example:\n  {}", spec.example))
 }
 
-fn global_args() -> [Arg; 5] {
+fn global_args() -> [Arg; 6] {
     [
         Arg::new(API_KEY)
             .long(API_KEY)
-            .aliases(["api_key", "api-key"])
+            .alias("api-key")
             .value_name("KEY")
             .help("API key (else PAPERSPACE_API_KEY, else apiKey in ~/.paperspace/config.json)")
+            .global(true),
+        Arg::new(API_KEY_UNDERSCORE)
+            .long(API_KEY_UNDERSCORE)
+            .value_name("KEY")
+            .hide(true)
             .global(true),
         Arg::new(JSON)
             .long(JSON)
@@ -190,8 +197,14 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
             };
         }
     };
+    // `--apiKey` before `--api_key`; an empty value falls through, as in the legacy CLI.
+    let api_key = [API_KEY, API_KEY_UNDERSCORE]
+        .iter()
+        .filter_map(|id| matches.get_one::<String>(id))
+        .find(|key| !key.is_empty())
+        .cloned();
     let globals = GlobalFlags {
-        api_key: matches.get_one::<String>(API_KEY).cloned(),
+        api_key,
         connect_timeout: matches.get_one::<String>(CONNECT_TIMEOUT).cloned(),
         request_timeout: matches.get_one::<String>(REQUEST_TIMEOUT).cloned(),
         debug: matches.get_flag(DEBUG),

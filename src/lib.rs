@@ -22,7 +22,6 @@ use cli::Parsed;
 use config::{Environment, GlobalFlags};
 use error::{CliError, ErrorKind, Result, exit};
 use http::Transport;
-use serde_json::Value;
 use std::ffi::OsString;
 use std::time::Duration;
 use waitfor::WaitPlan;
@@ -43,9 +42,15 @@ pub fn run(args: Vec<OsString>, env: Environment) -> u8 {
             invocation,
             globals,
         }) => match execute(&invocation, &globals, &env) {
-            Ok(value) => match output::write_stdout(&output::render_json(&value)) {
-                Ok(()) => exit::SUCCESS,
-                Err(e) => report(&e, false),
+            Ok(json) => match output::pretty(&json) {
+                Ok(text) => match output::write_stdout(&text) {
+                    Ok(()) => exit::SUCCESS,
+                    Err(e) => report(&e, false),
+                },
+                Err(e) => report(
+                    &CliError::internal(format!("cannot print the answer: {e}")),
+                    true,
+                ),
             },
             Err(e) => report(&e, true),
         },
@@ -66,7 +71,7 @@ fn report(error: &CliError, json_to_stdout: bool) -> u8 {
 
 /// Resolve settings, then run the command on a current-thread runtime; Ctrl-C ends it at
 /// once with the interrupted exit code.
-fn execute(invocation: &Invocation, globals: &GlobalFlags, env: &Environment) -> Result<Value> {
+fn execute(invocation: &Invocation, globals: &GlobalFlags, env: &Environment) -> Result<String> {
     let settings = config::resolve(globals, env)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -81,7 +86,7 @@ fn execute(invocation: &Invocation, globals: &GlobalFlags, env: &Environment) ->
     })
 }
 
-async fn perform(transport: &Transport, invocation: &Invocation) -> Result<Value> {
+async fn perform(transport: &Transport, invocation: &Invocation) -> Result<String> {
     match invocation.spec.action {
         Action::Request => decode(&transport.send(&build_request(invocation)).await?),
         Action::WaitFor => waitfor::wait_for(transport, &wait_plan(invocation)).await,

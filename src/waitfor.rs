@@ -8,7 +8,6 @@ use crate::api::request::show_request;
 use crate::api::response::decode;
 use crate::error::{CliError, ErrorKind, Result};
 use crate::http::Transport;
-use serde_json::Value;
 use std::collections::HashSet;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -106,7 +105,7 @@ fn timed_out(plan: &WaitPlan, last_state: &Option<String>) -> CliError {
 
 /// Poll until the machine reaches the target; returns the machine JSON of the last poll,
 /// exactly as the server sent it. An API error ends the wait with that error.
-pub async fn wait_for(transport: &Transport, plan: &WaitPlan) -> Result<Value> {
+pub async fn wait_for(transport: &Transport, plan: &WaitPlan) -> Result<String> {
     let request = show_request(&plan.machine_id);
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     let mut baseline = Baseline {
@@ -124,7 +123,7 @@ pub async fn wait_for(transport: &Transport, plan: &WaitPlan) -> Result<Value> {
             None => poll.await?,
         };
         let body = decode(&response)?;
-        let machine: Machine = serde_json::from_value(body.clone()).unwrap_or_default();
+        let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
         match assess(&machine, &plan.target, &baseline) {
             Verdict::Reached => return Ok(body),
             Verdict::Failed(message) => {

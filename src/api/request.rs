@@ -1,7 +1,7 @@
 //! Pure request building: validated arguments in, an `ApiRequest` value out. No I/O, no
 //! environment, no clock, so every rule of the wire format is unit tested here.
 
-use super::model::{REGIONS, canonical_region};
+use super::model::REGIONS;
 use super::spec::{CommandSpec, HttpMethod, ParamSpec, Rule, ValueKind, Wire};
 use crate::error::{CliError, Result};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -157,19 +157,20 @@ pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
                 "accepted values are true, false (a bare flag means true)",
             )),
         },
-        ValueKind::OneOf(set) => one_of(set, raw)
-            .map(|v| ParamValue::Text(v.to_string()))
-            .ok_or_else(|| invalid(&format!("accepted values are {}", accepted(set)))),
-        ValueKind::OneOfOrNull(set) => {
-            if raw.eq_ignore_ascii_case("null") {
+        ValueKind::OneOf(set) | ValueKind::OneOfOrNull(set) | ValueKind::OneOfAnyCase(set) => {
+            let any_case = matches!(param.kind, ValueKind::OneOfAnyCase(_));
+            if raw == "null" && matches!(param.kind, ValueKind::OneOfOrNull(_)) {
                 return Ok(ParamValue::Null);
             }
-            one_of(set, raw)
+            set.iter()
+                .find(|v| **v == raw || (any_case && v.eq_ignore_ascii_case(raw)))
                 .map(|v| ParamValue::Text(v.to_string()))
                 .ok_or_else(|| invalid(&format!("accepted values are {}", accepted(set))))
         }
-        ValueKind::Region => canonical_region(raw)
-            .map(|v| ParamValue::Text(v.to_string()))
+        ValueKind::Region => REGIONS
+            .iter()
+            .find(|(long, short)| *long == raw || short.eq_ignore_ascii_case(raw))
+            .map(|(long, _)| ParamValue::Text(long.to_string()))
             .ok_or_else(|| {
                 let names: Vec<&str> = REGIONS
                     .iter()
@@ -193,12 +194,6 @@ pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
             _ => Err(invalid("expected a number of seconds greater than 0")),
         },
     }
-}
-
-fn one_of(set: &'static [&'static str], raw: &str) -> Option<&'static str> {
-    set.iter()
-        .copied()
-        .find(|v| v.eq_ignore_ascii_case(raw.trim()))
 }
 
 fn is_billing_month(raw: &str) -> bool {
@@ -337,10 +332,10 @@ mod tests {
     }
 
     const CREATE_MIN: &[(&str, &str)] = &[
-        ("region", "ny2"),
-        ("machineType", "p4000"),
+        ("region", "NY2"),
+        ("machineType", "P4000"),
         ("size", "050"),
-        ("billingType", "Hourly"),
+        ("billingType", "hourly"),
         ("machineName", "007"),
         ("templateId", "t123"),
     ];
@@ -492,6 +487,37 @@ mod tests {
             usage_message("waitfor", &[("machineId", "p"), ("state", "running")])
                 .contains("off, serviceready, ready")
         );
+    }
+
+    #[test]
+    fn closed_sets_are_spelled_exactly_except_short_region_codes_and_wait_states() {
+        let mut args = CREATE_MIN.to_vec();
+        for (i, bad) in [
+            (0, "east coast (ny2)"),
+            (1, "p4000"),
+            (3, "Hourly"),
+            (3, "hourly "),
+        ] {
+            let saved = args[i];
+            args[i] = (saved.0, bad);
+            assert!(
+                usage_message("create", &args).contains(&format!("--{}", saved.0)),
+                "{bad}"
+            );
+            args[i] = saved;
+        }
+        assert!(
+            usage_message(
+                "update",
+                &[("machineId", "m"), ("autoSnapshotFrequency", "NULL")]
+            )
+            .contains("null")
+        );
+        for code in ["ams1", "AMS1", "Ams1"] {
+            let req = build("availability", &[("region", code), ("machineType", "V100")]).unwrap();
+            assert_eq!(req.query[0].1, "Europe (AMS1)");
+        }
+        assert!(build("waitfor", &[("machineId", "m"), ("state", "ServiceReady")]).is_ok());
     }
 
     #[test]

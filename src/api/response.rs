@@ -3,7 +3,8 @@
 //! never a whole HTML page, never a silent success on a body we cannot read.
 
 use crate::error::{CliError, ErrorKind, Result};
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// What the transport hands back: everything decoding needs, nothing reqwest-specific.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,15 +20,23 @@ pub struct RawResponse {
 /// The longest excerpt of a non-JSON body that goes into a message.
 const EXCERPT_CHARS: usize = 160;
 
-/// Decode a response: the JSON body of a 2xx (an empty body reads as `{}`), or the error the
-/// user should see.
-pub fn decode(resp: &RawResponse) -> Result<Value> {
+/// Decode a response: the JSON text of a 2xx, checked to be JSON (an empty body reads as
+/// `{}`), or the error the user should see. The text is kept as sent so output can print
+/// every number verbatim.
+pub fn decode(resp: &RawResponse) -> Result<String> {
     let text_is_blank = resp.body.iter().all(u8::is_ascii_whitespace);
     if (200..300).contains(&resp.status) {
         if text_is_blank {
-            return Ok(Value::Object(Map::new()));
+            return Ok("{}".to_string());
         }
-        return serde_json::from_slice(&resp.body).map_err(|e| {
+        let checked = std::str::from_utf8(&resp.body)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                serde_json::from_str::<&RawValue>(text)
+                    .map(|_| text.to_string())
+                    .map_err(|e| e.to_string())
+            });
+        return checked.map_err(|e| {
             CliError::new(
                 ErrorKind::Api {
                     status: resp.status,
@@ -152,22 +161,16 @@ mod tests {
 
     #[test]
     fn empty_success_reads_as_an_empty_object_and_json_is_kept_verbatim() {
-        assert_eq!(
-            decode(&resp(204, "No Content", "")).unwrap().to_string(),
-            "{}"
-        );
-        assert_eq!(decode(&resp(200, "OK", " \n")).unwrap().to_string(), "{}");
-        assert_eq!(decode(&resp(200, "OK", "null")).unwrap(), Value::Null);
-        let v = decode(&resp(
-            200,
-            "OK",
-            r#"{"b":1.0,"a":12345678901234567890,"1":-0.0}"#,
-        ))
-        .unwrap();
-        assert_eq!(
-            v.to_string(),
-            r#"{"b":1.0,"a":12345678901234567890,"1":-0.0}"#
-        );
+        assert_eq!(decode(&resp(204, "No Content", "")).unwrap(), "{}");
+        assert_eq!(decode(&resp(200, "OK", " \n")).unwrap(), "{}");
+        assert_eq!(decode(&resp(200, "OK", "null")).unwrap(), "null");
+        let text = r#"{"b":1.0,"a":12345678901234567890,"1":-0.0}"#;
+        assert_eq!(decode(&resp(200, "OK", text)).unwrap(), text);
+        let bad_utf8 = RawResponse {
+            body: vec![b'"', 0xff, b'"'],
+            ..resp(200, "OK", "")
+        };
+        assert_eq!(decode(&bad_utf8).unwrap_err().exit_code(), 1);
     }
 
     #[test]

@@ -35,11 +35,14 @@ pub enum ValueKind {
     Count { min: u64 },
     /// A boolean: a bare flag means true; `true`/`false` in any case.
     Switch,
-    /// One of a closed set, matched in any case and sent in the set's own spelling.
+    /// One of a closed set, spelled exactly as the API reference spells it.
     OneOf(&'static [&'static str]),
+    /// One of a closed set, in any case (waitfor's `--state`, as the legacy CLI accepted it).
+    OneOfAnyCase(&'static [&'static str]),
     /// Like `OneOf`, but the value `null` is sent as JSON null.
     OneOfOrNull(&'static [&'static str]),
-    /// A region's long name, or its short code (ny2, ca1, ams1) in any case; sends the long name.
+    /// A region's long name exactly, or its short code (ny2, ca1, ams1) in any case; sends the
+    /// long name.
     Region,
     /// A billing month, `YYYY-MM`.
     Month,
@@ -520,7 +523,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 wire: Wire::ClientOnly,
                 ..req(
                     "state",
-                    OneOf(WAIT_STATES),
+                    OneOfAnyCase(WAIT_STATES),
                     "Name of the state to wait for, either off, serviceready, ready (any case).",
                 )
             },

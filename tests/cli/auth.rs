@@ -41,6 +41,25 @@ async fn the_flag_beats_the_environment_which_beats_the_config_file() {
 }
 
 #[tokio::test]
+async fn api_key_beats_api_key_with_underscore_in_either_order() {
+    let sandbox = Sandbox::new();
+    for args in [
+        ["--apiKey", "first", "--api_key", "second"],
+        ["--api_key", "second", "--apiKey", "first"],
+    ] {
+        let server = expect_show_with_key("first", "/machines/getMachinePublic").await;
+        run(sandbox.cli(&server), &[SHOW, &args].concat())
+            .assert_success("{\n  \"id\": \"ps1\"\n}\n");
+    }
+    let server = expect_show_with_key("second", "/machines/getMachinePublic").await;
+    run(
+        sandbox.cli(&server),
+        &[SHOW, &["--apiKey", "", "--api_key", "second"]].concat(),
+    )
+    .assert_success("{\n  \"id\": \"ps1\"\n}\n");
+}
+
+#[tokio::test]
 async fn api_key_aliases_and_empty_values_fall_through() {
     let sandbox = Sandbox::new();
     for alias in ["--api_key", "--api-key"] {

@@ -4,7 +4,7 @@ use crate::support::*;
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const MACHINE: &str = r#"{"id":"ps123abc","name":"My Machine 1","cpus":8,"ram":"32212254720","state":"ready","usageRate":"P4000 hourly","shutdownTimeoutInHours":24,"price":1.0,"internalId":12345678901234567890,"10":"integer-like key stays in place"}"#;
+const MACHINE: &str = r#"{"id":"ps123abc","name":"My Machine 1","cpus":8,"ram":"32212254720","state":"ready","usageRate":"P4000 hourly","shutdownTimeoutInHours":24,"price":1.0,"rate":2.50,"exp":1e21,"tiny":1.5E-7,"zero":-0.0,"internalId":12345678901234567890,"10":"integer-like key stays in place"}"#;
 
 /// Mount one expected POST and return the server.
 async fn expect_post(route: &str, body: &str, response: ResponseTemplate) -> MockServer {
@@ -70,7 +70,16 @@ async fn create_sends_the_required_flags_as_typed_json_in_flag_order() {
         ],
     );
     out.assert_success(&pretty(MACHINE));
-    assert!(out.stdout.contains("\"price\": 1.0,") && out.stdout.contains("12345678901234567890"));
+    for verbatim in [
+        "\"price\": 1.0,",
+        "\"rate\": 2.50,",
+        "\"exp\": 1e21,",
+        "\"tiny\": 1.5E-7,",
+        "\"zero\": -0.0,",
+        "12345678901234567890",
+    ] {
+        assert!(out.stdout.contains(verbatim), "{verbatim}");
+    }
 }
 
 #[tokio::test]
@@ -89,11 +98,11 @@ async fn create_sends_every_optional_flag_with_its_reference_type() {
             "create",
             "--region=ca1",
             "--machine-type",
-            "c5",
+            "C5",
             "--size",
             "0100",
             "--billingType",
-            "Monthly",
+            "monthly",
             "--machineName",
             "007",
             "--templateId",

@@ -80,7 +80,7 @@ fn success_bodies_print_back_exactly_as_received() {
             location: None,
             body: text.clone().into_bytes(),
         };
-        let printed = paperspace::output::render_json(&decode(&response).unwrap());
+        let printed = paperspace::output::pretty(&decode(&response).unwrap()).unwrap();
         assert_eq!(printed.trim_end(), text.trim_end(), "{name}");
     }
 }

@@ -151,8 +151,7 @@ impl Run {
 
 /// Pretty form of compact JSON, as the CLI prints it (server order kept).
 pub fn pretty(compact: &str) -> String {
-    let value: serde_json::Value = serde_json::from_str(compact).unwrap();
-    paperspace::output::render_json(&value)
+    paperspace::output::pretty(compact).unwrap()
 }
 
 pub fn fixture(name: &str) -> String {
