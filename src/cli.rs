@@ -10,7 +10,8 @@ use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::ffi::OsString;
 
-/// Global flags: accepted before or after the command, never sent to the API.
+/// Flags of every machines command (declared on `machines`, so they may come before or after
+/// the command name), never sent to the API.
 const API_KEY: &str = "apiKey";
 /// `--api_key`: a flag of its own because the legacy CLI ranks it below `--apiKey`.
 const API_KEY_UNDERSCORE: &str = "api_key";
@@ -98,7 +99,7 @@ fn machine_command(spec: &CommandSpec) -> Command {
         .after_help(format!("Example:\n  {}", spec.example))
 }
 
-fn global_args() -> [Arg; 6] {
+fn client_args() -> [Arg; 6] {
     [
         Arg::new(API_KEY)
             .long(API_KEY)
@@ -141,12 +142,12 @@ pub fn command() -> Command {
         .about("A fast, dependable CLI for Paperspace Core machines (drop-in for paperspace-node)")
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .args(global_args())
         .subcommand(
             Command::new("machines")
                 .about("Create, control and inspect Paperspace Core machines")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
+                .args(client_args())
                 .subcommands(COMMANDS.iter().map(machine_command)),
         )
         .after_help(
@@ -197,18 +198,6 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
             };
         }
     };
-    // `--apiKey` before `--api_key`; an empty value falls through, as in the legacy CLI.
-    let api_key = [API_KEY, API_KEY_UNDERSCORE]
-        .iter()
-        .filter_map(|id| matches.get_one::<String>(id))
-        .find(|key| !key.is_empty())
-        .cloned();
-    let globals = GlobalFlags {
-        api_key,
-        connect_timeout: matches.get_one::<String>(CONNECT_TIMEOUT).cloned(),
-        request_timeout: matches.get_one::<String>(REQUEST_TIMEOUT).cloned(),
-        debug: matches.get_flag(DEBUG),
-    };
     let Some(("machines", machines)) = matches.subcommand() else {
         return Err(CliError::usage("no command given; try 'paperspace --help'"));
     };
@@ -221,12 +210,29 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
         .iter()
         .find(|c| c.name == name)
         .expect("clap only accepts commands of the table");
+    let globals = client_flags(sub);
     let raw = raw_values_in_flag_order(spec, sub)?;
     let invocation = validate(spec, &raw)?;
     Ok(Parsed::Machines {
         invocation,
         globals,
     })
+}
+
+/// The client flags, read from the leaf command's matches (clap propagates them there).
+fn client_flags(matches: &ArgMatches) -> GlobalFlags {
+    // `--apiKey` before `--api_key`; an empty value falls through, as in the legacy CLI.
+    let api_key = [API_KEY, API_KEY_UNDERSCORE]
+        .iter()
+        .filter_map(|id| matches.get_one::<String>(id))
+        .find(|key| !key.is_empty())
+        .cloned();
+    GlobalFlags {
+        api_key,
+        connect_timeout: matches.get_one::<String>(CONNECT_TIMEOUT).cloned(),
+        request_timeout: matches.get_one::<String>(REQUEST_TIMEOUT).cloned(),
+        debug: matches.get_flag(DEBUG),
+    }
 }
 
 /// The given flags of a command with their raw text, in command-line order.
@@ -403,12 +409,12 @@ mod tests {
     }
 
     #[test]
-    fn global_flags_work_before_the_command_too() {
+    fn client_flags_work_before_the_command_name_too() {
         let (_, globals) = parse_ok(&[
+            "machines",
             "--api_key",
             "k",
             "--debug",
-            "machines",
             "show",
             "--machine-id",
             "ps1",
@@ -416,7 +422,7 @@ mod tests {
         assert_eq!(globals.api_key.as_deref(), Some("k"));
         assert!(globals.debug);
         assert_eq!(
-            known_command(&argv(&["--api-key", "k", "machines", "show"])).map(|c| c.name),
+            known_command(&argv(&["machines", "--api-key", "k", "show"])).map(|c| c.name),
             Some("show")
         );
         assert!(known_command(&argv(&["machines", "Show"])).is_none());

@@ -407,8 +407,8 @@ async fn our_own_flags_are_never_sent() {
     let out = run(
         sandbox.cli(&server),
         &[
-            "--json",
             "machines",
+            "--json",
             "list",
             "--state",
             "off",
