@@ -1,2 +1,3 @@
 //! `paperspace`: a command-line client for Paperspace Core machines.
 pub mod api;
+pub mod emulator;
