@@ -257,7 +257,7 @@ async fn hammer(clients: usize, duration: Duration) {
 
     let emu = start_with(config(&path)).await;
     assert_eq!(
-        names_of(&emu.get("/machines/getMachines").await.body),
+        names_of(&emu.get("/machines/getMachines?limit=1000000").await.body),
         expected,
         "after crash and restart"
     );
