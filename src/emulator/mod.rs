@@ -59,7 +59,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Options of `paperspace emulator`.
+/// Run a local, stateful emulator of the legacy Paperspace machines API (127.0.0.1 only).
 #[derive(Debug, Clone, clap::Args)]
 pub struct EmulatorArgs {
     /// Port to listen on (always on 127.0.0.1); 0 picks a free one.
