@@ -735,3 +735,29 @@ async fn seeded_machines_are_ready_and_listable() {
     let page = emu.get("/machines/getMachines?limit=10&skip=20").await;
     assert_eq!(page.body.as_array().unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn routing_errors_are_json_too() {
+    let emu = start().await;
+    let reply = emu.get("/machines/createSingleMachinePublic").await;
+    assert_error(&reply, 405, "Method not allowed");
+    let reply = emu
+        .send(Method::GET, "/machines/nothing/here", None, None)
+        .await;
+    assert_error(&reply, 401, "No such API token");
+    let huge = format!("{{\"machineName\":\"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let reply = emu
+        .send(
+            Method::POST,
+            "/machines/createSingleMachinePublic",
+            Some(KEY),
+            Some(&huge),
+        )
+        .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.body["error"]["status"], 413);
+    let reply = emu
+        .send(Method::POST, "/machines/%20/start", Some(KEY), None)
+        .await;
+    assert_error(&reply, 400, "`machineId`");
+}

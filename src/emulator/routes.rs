@@ -10,8 +10,8 @@ use super::state::{self, IssuedKey, new_secret};
 use crate::api::model::{Availability, CAPACITY_ERROR_MESSAGE};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, RawQuery, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -87,32 +87,50 @@ async fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
 }
 
-/// The `{id}` path segment; a segment that is not valid UTF-8 is a 400, not a text rejection.
-fn machine_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    let Path(id) = path.map_err(|e| ApiError::bad_request(format!("Invalid machine id: {e}")))?;
-    if id.trim().is_empty() {
-        return Err(params::missing("machineId"));
+/// The `{id}` path segment. A segment that is not valid UTF-8 or is blank is a 400 in the
+/// API's shape (axum's own rejection would be plain text).
+struct MachineId(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for MachineId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request(format!("Invalid machine id: {e}")))?;
+        if id.trim().is_empty() {
+            return Err(params::missing("machineId"));
+        }
+        Ok(MachineId(id))
     }
-    Ok(id)
+}
+
+/// A POST body as a JSON object (empty body = no parameters). Unreadable, oversized or
+/// malformed bodies are 400/413 in the API's shape.
+struct Body(Params);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        params::body_object(&bytes).map(Body)
+    }
 }
 
 fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn create(State(emu): Emu, body: Bytes) -> ApiResult {
-    let request = params::create_request(&params::body_object(&body)?)?;
+async fn create(State(emu): Emu, Body(p): Body) -> ApiResult {
+    let request = params::create_request(&p)?;
     let machine = emu.mutate(|store, ctx| store.create(request, ctx)).await?;
     Ok(json(StatusCode::OK, &machine))
 }
 
-async fn start(
-    State(emu): Emu,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> ApiResult {
-    let id = machine_id(path)?;
-    params::body_object(&body)?;
+async fn start(State(emu): Emu, MachineId(id): MachineId, _: Body) -> ApiResult {
     let emu2 = emu.clone();
     emu.mutate(|store, ctx| {
         store.start(&id, ctx, || {
@@ -124,61 +142,32 @@ async fn start(
     Ok(no_content())
 }
 
-async fn stop(
-    State(emu): Emu,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> ApiResult {
-    let id = machine_id(path)?;
-    params::body_object(&body)?;
+async fn stop(State(emu): Emu, MachineId(id): MachineId, _: Body) -> ApiResult {
     emu.mutate(|store, ctx| store.stop(&id, ctx)).await?;
     Ok(no_content())
 }
 
-async fn restart(
-    State(emu): Emu,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> ApiResult {
-    let id = machine_id(path)?;
-    params::body_object(&body)?;
+async fn restart(State(emu): Emu, MachineId(id): MachineId, _: Body) -> ApiResult {
     emu.mutate(|store, ctx| store.restart(&id, ctx)).await?;
     Ok(no_content())
 }
 
-async fn destroy(
-    State(emu): Emu,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> ApiResult {
-    let id = machine_id(path)?;
-    let p = params::body_object(&body)?;
+async fn destroy(State(emu): Emu, MachineId(id): MachineId, Body(p): Body) -> ApiResult {
     // Validated for its type only: public IPs are not a separate resource here.
     params::opt_bool(&p, "releasePublicIp")?;
     emu.mutate(|store, _| store.destroy(&id)).await?;
     Ok(no_content())
 }
 
-async fn update(
-    State(emu): Emu,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> ApiResult {
-    let id = machine_id(path)?;
-    let request = params::update_request(&params::body_object(&body)?)?;
+async fn update(State(emu): Emu, MachineId(id): MachineId, Body(p): Body) -> ApiResult {
+    let request = params::update_request(&p)?;
     let machine = emu
         .mutate(|store, ctx| store.update(&id, request, ctx))
         .await?;
     Ok(json(StatusCode::OK, &machine))
 }
 
-async fn set_access(
-    State(emu): Emu,
-    path: Result<Path<String>, PathRejection>,
-    body: Bytes,
-) -> ApiResult {
-    let id = machine_id(path)?;
-    let p: Params = params::body_object(&body)?;
+async fn set_access(State(emu): Emu, MachineId(id): MachineId, Body(p): Body) -> ApiResult {
     let user_id = params::req_string(&p, "userId")?;
     let enable =
         params::opt_bool(&p, "enableAccess")?.ok_or_else(|| params::missing("enableAccess"))?;
@@ -252,8 +241,7 @@ fn login_field(p: &Params, key: &str) -> Option<String> {
     }
 }
 
-async fn login(State(emu): Emu, body: Bytes) -> ApiResult {
-    let p = params::body_object(&body)?;
+async fn login(State(emu): Emu, Body(p): Body) -> ApiResult {
     let failed = || ApiError::new(StatusCode::UNAUTHORIZED, "login failed");
     let email = login_field(&p, "email").ok_or_else(failed)?;
     let password = login_field(&p, "password").ok_or_else(failed)?;
@@ -350,8 +338,7 @@ async fn control_faults(State(emu): Emu) -> Response {
     json(StatusCode::OK, &settings)
 }
 
-async fn control_set_faults(State(emu): Emu, body: Bytes) -> ApiResult {
-    let p = params::body_object(&body)?;
+async fn control_set_faults(State(emu): Emu, Body(p): Body) -> ApiResult {
     let settings: FaultSettings = serde_json::from_value(Value::Object(p))
         .map_err(|e| ApiError::bad_request(format!("Invalid fault settings: {e}")))?;
     let mut faults = lock(&emu.faults);
@@ -365,8 +352,7 @@ async fn control_clear_faults(State(emu): Emu) -> Response {
     json(StatusCode::OK, &faults.settings())
 }
 
-async fn control_availability(State(emu): Emu, body: Bytes) -> ApiResult {
-    let p = params::body_object(&body)?;
+async fn control_availability(State(emu): Emu, Body(p): Body) -> ApiResult {
     let region = params::region("region", &params::req_string(&p, "region")?)?;
     let machine_type =
         params::machine_type("machineType", &params::req_string(&p, "machineType")?)?;

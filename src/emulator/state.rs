@@ -475,3 +475,130 @@ pub fn render(record: &MachineRecord, now: i64, with_events: bool) -> Machine {
     machine.events = with_events.then(|| lifecycle::events(&record.actions, now));
     machine
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> CreateRequest {
+        CreateRequest {
+            region: "East Coast (NY2)".into(),
+            machine_type: "C4".into(),
+            size_gb: 50,
+            billing_type: "hourly".into(),
+            name: "m".into(),
+            template_id: "t1".into(),
+            start_on_create: true,
+            ..CreateRequest::default()
+        }
+    }
+
+    /// A store with one machine created at t=0 with 100 ms steps; returns its id.
+    fn store_with_machine(rng: &mut fastrand::Rng) -> (Store, String) {
+        let mut store = Store::default();
+        let mut ctx = Ctx {
+            now: 0,
+            step_ms: 100,
+            rng,
+        };
+        let machine = store.create(request(), &mut ctx).unwrap();
+        (store, machine.id.unwrap())
+    }
+
+    fn at(now: i64, rng: &mut fastrand::Rng) -> Ctx<'_> {
+        Ctx {
+            now,
+            step_ms: 100,
+            rng,
+        }
+    }
+
+    #[test]
+    fn actions_are_refused_or_ignored_according_to_the_current_state() {
+        let mut rng = fastrand::Rng::with_seed(1);
+        let (mut store, id) = store_with_machine(&mut rng);
+        let mut spent = 0;
+        let mut failure = || {
+            spent += 1;
+            None
+        };
+        // Provisioning: start/stop/restart refused.
+        assert_eq!(
+            store
+                .start(&id, &mut at(50, &mut rng), &mut failure)
+                .unwrap_err()
+                .status,
+            400
+        );
+        assert_eq!(
+            store.stop(&id, &mut at(50, &mut rng)).unwrap_err().status,
+            400
+        );
+        assert_eq!(
+            store
+                .restart(&id, &mut at(50, &mut rng))
+                .unwrap_err()
+                .status,
+            400
+        );
+        // Ready: start is a no-op that spends no capacity failure and records nothing.
+        store
+            .start(&id, &mut at(200, &mut rng), &mut failure)
+            .unwrap();
+        assert_eq!(store.find(&id).unwrap().actions.len(), 1);
+        // Stopping: start refused, stop a no-op.
+        store.stop(&id, &mut at(300, &mut rng)).unwrap();
+        assert!(
+            store
+                .start(&id, &mut at(350, &mut rng), &mut failure)
+                .is_err()
+        );
+        store.stop(&id, &mut at(350, &mut rng)).unwrap();
+        assert_eq!(store.find(&id).unwrap().actions.len(), 2);
+        // Off: restart refused, start asks for a capacity failure once.
+        assert!(store.restart(&id, &mut at(500, &mut rng)).is_err());
+        store
+            .start(&id, &mut at(500, &mut rng), &mut failure)
+            .unwrap();
+        assert_eq!(spent, 1);
+        // Starting: restart refused.
+        assert!(store.restart(&id, &mut at(550, &mut rng)).is_err());
+        assert!(store.start(&id, &mut at(9999, &mut rng), || None).is_ok());
+        assert_eq!(store.find(&id).unwrap().actions.len(), 3);
+    }
+
+    #[test]
+    fn unknown_machines_are_not_found_and_destroy_removes() {
+        let mut rng = fastrand::Rng::with_seed(2);
+        let (mut store, id) = store_with_machine(&mut rng);
+        assert_eq!(
+            store
+                .stop("psnope", &mut at(0, &mut rng))
+                .unwrap_err()
+                .status,
+            404
+        );
+        store.destroy(&id).unwrap();
+        assert_eq!(store.destroy(&id).unwrap_err().status, 404);
+        assert!(store.machines.is_empty());
+    }
+
+    #[test]
+    fn list_filters_compare_json_text_and_ignore_unknown_names() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let (store, id) = store_with_machine(&mut rng);
+        let list = |filters: &[(&str, &str)]| {
+            let filters: Vec<(String, String)> = filters
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            store.list(&filters, 0, 1000, 1000).len()
+        };
+        assert_eq!(list(&[("machineId", &id)]), 1);
+        assert_eq!(list(&[("id", "whatever")]), 1, "id is not a filter");
+        assert_eq!(list(&[("cpus", "2"), ("updatesPending", "false")]), 1);
+        assert_eq!(list(&[("scriptId", "null"), ("state", "ready")]), 1);
+        assert_eq!(list(&[("cpus", "2.0")]), 0);
+        assert_eq!(list(&[("json", "true")]), 1);
+    }
+}
