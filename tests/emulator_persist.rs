@@ -278,3 +278,22 @@ async fn soak_two_hundred_clients_for_thirty_seconds() {
         .unwrap_or(30);
     hammer(200, Duration::from_secs(secs)).await;
 }
+
+#[tokio::test]
+async fn an_unwritable_state_file_location_fails_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing-dir").join("state.json");
+    let error = emulator::start(config(&path))
+        .await
+        .err()
+        .expect("refuses to start");
+    assert!(
+        format!("{error:#}").contains("cannot write state file"),
+        "{error:#}"
+    );
+    // A fresh file is created at start, before any change.
+    let path = dir.path().join("state.json");
+    let emu = start_with(config(&path)).await;
+    assert!(path.is_file());
+    emu.running.stop().await.unwrap();
+}

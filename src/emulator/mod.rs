@@ -239,7 +239,18 @@ impl RunningEmulator {
 /// of the current runtime.
 pub async fn start(config: Config) -> anyhow::Result<RunningEmulator> {
     let store = match &config.state_file {
-        Some(path) => persist::load(path)?.unwrap_or_default(),
+        Some(path) => match persist::load(path)? {
+            Some(store) => store,
+            None => {
+                // Write the empty state now: a state file in a missing or read-only directory
+                // fails the start, not every later change.
+                let store = Store::default();
+                let bytes = serde_json::to_vec(&store)?;
+                persist::write_atomic(path, &bytes)
+                    .with_context(|| format!("cannot write state file {}", path.display()))?;
+                store
+            }
+        },
         None => Store::default(),
     };
     let emulator = Arc::new(Emulator::new(config.clone(), store));

@@ -69,7 +69,9 @@ impl Emulator {
     }
 
     /// Apply a change and make it durable before returning. `f` must validate before it
-    /// modifies anything, so an `Err` leaves the store untouched.
+    /// modifies anything, so an `Err` leaves the store untouched. If the state file cannot be
+    /// written the caller gets a 500: the change stays in memory (and reaches the file with
+    /// the next successful write) but was never acknowledged.
     pub async fn mutate<T>(
         &self,
         f: impl FnOnce(&mut Store, &mut Ctx) -> Result<T, ApiError>,
