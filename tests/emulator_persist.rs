@@ -179,7 +179,8 @@ async fn hammer(clients: usize, duration: Duration) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
     let emu = start_with(config(&path)).await;
-    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let deadline = started + duration;
     let mut tasks = Vec::new();
     for client_no in 0..clients {
         let client = emu.client.clone();
@@ -188,7 +189,9 @@ async fn hammer(clients: usize, duration: Duration) {
             // Expected final name of every machine this client created and did not destroy.
             let mut mine: BTreeMap<String, String> = BTreeMap::new();
             let mut round = 0u32;
+            let mut requests = 0u64;
             while Instant::now() < deadline {
+                requests += 1;
                 round += 1;
                 let choice = fastrand::u8(0..10);
                 if mine.is_empty() || choice < 3 {
@@ -226,13 +229,22 @@ async fn hammer(clients: usize, duration: Duration) {
                     }
                 }
             }
-            mine
+            (mine, requests)
         }));
     }
     let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    let mut requests = 0;
     for task in tasks {
-        expected.extend(task.await.unwrap());
+        let (mine, count) = task.await.unwrap();
+        expected.extend(mine);
+        requests += count;
     }
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{clients} clients: {requests} requests in {seconds:.1} s ({:.0}/s), {} machines left",
+        requests as f64 / seconds,
+        expected.len()
+    );
     assert!(expected.len() > clients / 2, "the clients made progress");
 
     let names_of = |machines: &Value| -> BTreeMap<String, String> {
