@@ -131,14 +131,13 @@ async fn create(State(emu): Emu, Body(p): Body) -> ApiResult {
 }
 
 async fn start(State(emu): Emu, MachineId(id): MachineId, _: Body) -> ApiResult {
-    let emu2 = emu.clone();
-    emu.mutate(|store, ctx| {
-        store.start(&id, ctx, || {
-            emu2.take_capacity_failure()
-                .then(|| CAPACITY_ERROR_MESSAGE.to_string())
-        })
-    })
-    .await?;
+    // The capacity dice are only asked when a start really begins (not for a no-op).
+    let capacity_failure = || {
+        emu.take_capacity_failure()
+            .then(|| CAPACITY_ERROR_MESSAGE.to_string())
+    };
+    emu.mutate(|store, ctx| store.start(&id, ctx, capacity_failure))
+        .await?;
     Ok(no_content())
 }
 

@@ -471,7 +471,24 @@ fn matches_filters(machine: &Machine, filters: &[(&str, &str)]) -> bool {
 /// when asked for (show and waitfor; list and create omit them).
 pub fn render(record: &MachineRecord, now: i64, with_events: bool) -> Machine {
     let mut machine = record.machine.clone();
-    machine.state = Some(lifecycle::state_at(&record.actions, now));
+    let state = lifecycle::state_at(&record.actions, now);
+    // A dynamic public IP exists only while the machine runs; derive it from the id so it is
+    // stable across reads without being stored.
+    if machine.dynamic_public_ip == Some(true)
+        && machine.public_ip_address.is_none()
+        && lifecycle::is_running(&state)
+    {
+        let id = machine.id.as_deref().unwrap_or_default();
+        let hash = id
+            .bytes()
+            .fold(17u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+        machine.public_ip_address = Some(format!(
+            "184.105.{}.{}",
+            (hash >> 8) % 253 + 1,
+            hash % 253 + 1
+        ));
+    }
+    machine.state = Some(state);
     machine.events = with_events.then(|| lifecycle::events(&record.actions, now));
     machine
 }
@@ -565,6 +582,26 @@ mod tests {
         assert!(store.restart(&id, &mut at(550, &mut rng)).is_err());
         assert!(store.start(&id, &mut at(9999, &mut rng), || None).is_ok());
         assert_eq!(store.find(&id).unwrap().actions.len(), 3);
+    }
+
+    #[test]
+    fn a_dynamic_public_ip_exists_only_while_running() {
+        let mut rng = fastrand::Rng::with_seed(4);
+        let mut store = Store::default();
+        let request = CreateRequest {
+            dynamic_public_ip: true,
+            ..request()
+        };
+        let created = store.create(request, &mut at(0, &mut rng)).unwrap();
+        let id = created.id.unwrap();
+        let ip_at =
+            |store: &Store, now| render(store.find(&id).unwrap(), now, false).public_ip_address;
+        assert_eq!(ip_at(&store, 50), None, "provisioning");
+        let ip = ip_at(&store, 200).expect("ready");
+        assert!(ip.starts_with("184.105."));
+        assert_eq!(ip_at(&store, 250), Some(ip));
+        store.stop(&id, &mut at(300, &mut rng)).unwrap();
+        assert_eq!(ip_at(&store, 500), None, "off");
     }
 
     #[test]
