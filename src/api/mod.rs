@@ -1,2 +1,6 @@
-//! The machines API: its typed model, the table of commands, and pure request building.
+//! The machines API: its typed model, the table of commands, pure request building and
+//! pure response decoding.
 pub mod model;
+pub mod request;
+pub mod response;
+pub mod spec;

@@ -1,0 +1,323 @@
+//! Settings: where the API is, which key to use, how long to wait. Resolved once, from the
+//! global flags, a snapshot of the environment and `~/.paperspace/config.json`, by pure
+//! functions (the environment is captured in `Environment` so tests can pass their own).
+
+use crate::error::{CliError, ErrorKind, Result};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const DEFAULT_HOST: &str = "https://api.paperspace.io";
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The API key. It has no `Display` and its `Debug` is redacted, so it cannot end up in a
+/// message, a trace or a panic by accident; `expose` is called only where the header is built.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> ApiKey {
+        ApiKey(key.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// The parts of the process environment the CLI reads, captured once in `main`.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    pub api_key: Option<String>,
+    pub config_host: Option<String>,
+    pub connect_timeout: Option<String>,
+    pub request_timeout: Option<String>,
+    pub home: Option<PathBuf>,
+}
+
+impl Environment {
+    pub fn from_process() -> Environment {
+        let var = |name: &str| std::env::var(name).ok();
+        Environment {
+            api_key: var("PAPERSPACE_API_KEY"),
+            config_host: var("PAPERSPACE_CONFIG_HOST"),
+            connect_timeout: var("PAPERSPACE_CONNECT_TIMEOUT"),
+            request_timeout: var("PAPERSPACE_REQUEST_TIMEOUT"),
+            home: std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(PathBuf::from)
+                .or_else(std::env::home_dir),
+        }
+    }
+}
+
+/// The global flags that feed settings, as given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalFlags {
+    pub api_key: Option<String>,
+    pub connect_timeout: Option<String>,
+    pub request_timeout: Option<String>,
+    pub debug: bool,
+}
+
+/// Everything the transport needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub base_url: String,
+    pub api_key: ApiKey,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub debug: bool,
+}
+
+/// `~/.paperspace/config.json`, shared with the legacy CLI.
+pub fn config_path(home: &Path) -> PathBuf {
+    home.join(".paperspace").join("config.json")
+}
+
+/// Read the config file: `None` when it does not exist; a usage error naming the file when it
+/// cannot be read or is not a JSON object.
+pub fn read_config(path: &Path) -> Result<Option<Map<String, Value>>> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(CliError::usage(format!(
+                "cannot read config file {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    match serde_json::from_slice::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(Some(map)),
+        Ok(_) => Err(CliError::usage(format!(
+            "config file {} is not a JSON object; fix it or remove it",
+            path.display()
+        ))),
+        Err(e) => Err(CliError::usage(format!(
+            "config file {} is not valid JSON ({e}); fix it or remove it",
+            path.display()
+        ))),
+    }
+}
+
+/// The API base URL: `PAPERSPACE_CONFIG_HOST` (scheme required, path prefix kept, one
+/// trailing `/` dropped) or the legacy default.
+pub fn resolve_host(env_value: Option<&str>) -> Result<String> {
+    let Some(host) = env_value.filter(|h| !h.is_empty()) else {
+        return Ok(DEFAULT_HOST.to_string());
+    };
+    let lower = host.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {
+            Ok(host.strip_suffix('/').unwrap_or(host).to_string())
+        }
+        _ => Err(CliError::usage(format!(
+            "PAPERSPACE_CONFIG_HOST must be a URL starting with http:// or https://, e.g. http://127.0.0.1:8080 (got '{host}')"
+        ))),
+    }
+}
+
+/// A timeout from its flag, else its environment variable, else the default.
+pub fn resolve_timeout(
+    flag: Option<&str>,
+    flag_name: &str,
+    env: Option<&str>,
+    env_name: &str,
+    default: Duration,
+) -> Result<Duration> {
+    let (raw, source) = match (flag, env.filter(|v| !v.is_empty())) {
+        (Some(v), _) => (v, format!("--{flag_name}")),
+        (None, Some(v)) => (v, env_name.to_string()),
+        (None, None) => return Ok(default),
+    };
+    match raw.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(CliError::usage(format!(
+            "invalid value '{raw}' for {source}: expected a number of seconds greater than 0"
+        ))),
+    }
+}
+
+/// The key, by the legacy precedence: `--apiKey` > `PAPERSPACE_API_KEY` > config file
+/// `apiKey`. Empty values fall through. The config file is read only when needed.
+pub fn resolve_api_key(flag: Option<&str>, env: &Environment) -> Result<ApiKey> {
+    if let Some(key) = flag.filter(|k| !k.is_empty()) {
+        return Ok(ApiKey::new(key));
+    }
+    if let Some(key) = env.api_key.as_deref().filter(|k| !k.is_empty()) {
+        return Ok(ApiKey::new(key));
+    }
+    if let Some(home) = &env.home {
+        let path = config_path(home);
+        if let Some(config) = read_config(&path)? {
+            match config.get("apiKey") {
+                Some(Value::String(key)) if !key.is_empty() => return Ok(ApiKey::new(key)),
+                None | Some(Value::Null) | Some(Value::String(_)) => {}
+                Some(_) => {
+                    return Err(CliError::usage(format!(
+                        "config file {}: apiKey must be a string",
+                        path.display()
+                    )));
+                }
+            }
+        }
+    }
+    Err(CliError::new(
+        ErrorKind::Auth { status: None },
+        "no API key: pass --apiKey, set PAPERSPACE_API_KEY, or save one in ~/.paperspace/config.json",
+    ))
+}
+
+/// Resolve every setting. Usage problems (host, timeouts, a malformed config file) are
+/// reported before a missing key, so a broken setup never looks like an auth failure.
+pub fn resolve(flags: &GlobalFlags, env: &Environment) -> Result<Settings> {
+    let base_url = resolve_host(env.config_host.as_deref())?;
+    let connect_timeout = resolve_timeout(
+        flags.connect_timeout.as_deref(),
+        "connect-timeout",
+        env.connect_timeout.as_deref(),
+        "PAPERSPACE_CONNECT_TIMEOUT",
+        DEFAULT_CONNECT_TIMEOUT,
+    )?;
+    let request_timeout = resolve_timeout(
+        flags.request_timeout.as_deref(),
+        "request-timeout",
+        env.request_timeout.as_deref(),
+        "PAPERSPACE_REQUEST_TIMEOUT",
+        DEFAULT_REQUEST_TIMEOUT,
+    )?;
+    let api_key = resolve_api_key(flags.api_key.as_deref(), env)?;
+    Ok(Settings {
+        base_url,
+        api_key,
+        connect_timeout,
+        request_timeout,
+        debug: flags.debug,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_with_home(home: &Path) -> Environment {
+        Environment {
+            home: Some(home.to_path_buf()),
+            ..Environment::default()
+        }
+    }
+
+    fn write_config(home: &Path, text: &str) {
+        std::fs::create_dir_all(home.join(".paperspace")).unwrap();
+        std::fs::write(config_path(home), text).unwrap();
+    }
+
+    #[test]
+    fn key_precedence_is_flag_then_env_then_config_and_empty_values_fall_through() {
+        let home = tempfile::tempdir().unwrap();
+        write_config(home.path(), r#"{"apiKey":"from-file","name":"x"}"#);
+        let mut env = env_with_home(home.path());
+        assert_eq!(resolve_api_key(None, &env).unwrap().expose(), "from-file");
+        env.api_key = Some("from-env".into());
+        assert_eq!(resolve_api_key(None, &env).unwrap().expose(), "from-env");
+        assert_eq!(
+            resolve_api_key(Some("from-flag"), &env).unwrap().expose(),
+            "from-flag"
+        );
+        assert_eq!(
+            resolve_api_key(Some(""), &env).unwrap().expose(),
+            "from-env"
+        );
+        env.api_key = Some(String::new());
+        assert_eq!(
+            resolve_api_key(Some(""), &env).unwrap().expose(),
+            "from-file"
+        );
+    }
+
+    #[test]
+    fn no_key_anywhere_is_an_auth_error_and_a_bad_file_is_a_usage_error_naming_it() {
+        let home = tempfile::tempdir().unwrap();
+        let env = env_with_home(home.path());
+        let err = resolve_api_key(None, &env).unwrap_err();
+        assert_eq!(err.exit_code(), 4);
+        write_config(home.path(), r#"{"name":"no key"}"#);
+        assert_eq!(resolve_api_key(None, &env).unwrap_err().exit_code(), 4);
+        write_config(home.path(), "{not json");
+        let err = resolve_api_key(None, &env).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.message
+                .contains(&config_path(home.path()).display().to_string())
+        );
+        write_config(home.path(), "[1]");
+        assert!(
+            resolve_api_key(None, &env)
+                .unwrap_err()
+                .message
+                .contains("not a JSON object")
+        );
+    }
+
+    #[test]
+    fn host_keeps_its_prefix_drops_one_slash_and_needs_a_scheme() {
+        assert_eq!(resolve_host(None).unwrap(), DEFAULT_HOST);
+        assert_eq!(resolve_host(Some("")).unwrap(), DEFAULT_HOST);
+        assert_eq!(
+            resolve_host(Some("http://127.0.0.1:9/api/v1/")).unwrap(),
+            "http://127.0.0.1:9/api/v1"
+        );
+        assert_eq!(resolve_host(Some("HTTPS://h")).unwrap(), "HTTPS://h");
+        for bad in ["127.0.0.1:8080", "ftp://h", "http://", "http:///x"] {
+            let err = resolve_host(Some(bad)).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(err.message.contains("PAPERSPACE_CONFIG_HOST"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timeouts_come_from_flag_then_env_then_default() {
+        let d = Duration::from_secs(7);
+        assert_eq!(resolve_timeout(None, "t", None, "T", d).unwrap(), d);
+        assert_eq!(
+            resolve_timeout(None, "t", Some("1.5"), "T", d).unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(
+            resolve_timeout(Some("2"), "t", Some("1.5"), "T", d).unwrap(),
+            Duration::from_secs(2)
+        );
+        assert!(
+            resolve_timeout(Some("0"), "t", None, "T", d)
+                .unwrap_err()
+                .message
+                .contains("--t")
+        );
+        assert!(
+            resolve_timeout(None, "t", Some("soon"), "T", d)
+                .unwrap_err()
+                .message
+                .contains("for T")
+        );
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let key = ApiKey::new("s3cr3t");
+        assert!(!format!("{key:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,237 @@
+//! The command line itself: every reference parameter is a flag with its description, and the
+//! odd corners of compat.md "Details" behave one documented way.
+
+use crate::support::*;
+use paperspace::api::spec::COMMANDS;
+use wiremock::MockServer;
+
+/// The parameters of machines-api.txt, per command: (name, required).
+const REFERENCE: &[(&str, &[(&str, bool)])] = &[
+    (
+        "create",
+        &[
+            ("region", true),
+            ("machineType", true),
+            ("size", true),
+            ("billingType", true),
+            ("machineName", true),
+            ("templateId", true),
+            ("teamId", false),
+            ("assignPublicIp", false),
+            ("dynamicPublicIp", false),
+            ("startOnCreate", false),
+            ("networkId", false),
+            ("scriptId", false),
+            ("userId", false),
+            ("email", false),
+            ("password", false),
+            ("firstName", false),
+            ("lastName", false),
+            ("notificationEmail", false),
+            ("takeInitialSnapshot", false),
+            ("markSnapshotAsRestorePoint", false),
+            ("restorePointFrequency", false),
+            ("enableNvlink", false),
+        ],
+    ),
+    ("start", &[("machineId", true)]),
+    ("stop", &[("machineId", true)]),
+    ("restart", &[("machineId", true)]),
+    (
+        "destroy",
+        &[("machineId", true), ("releasePublicIp", false)],
+    ),
+    (
+        "update",
+        &[
+            ("machineId", true),
+            ("machineName", false),
+            ("shutdownTimeoutInHours", false),
+            ("shutdownTimeoutForces", false),
+            ("autoSnapshotFrequency", false),
+            ("autoSnapshotSaveCount", false),
+            ("performAutoSnapshot", false),
+            ("dynamicPublicIp", false),
+            ("assignPublicIp", false),
+        ],
+    ),
+    (
+        "list",
+        &[
+            ("limit", false),
+            ("skip", false),
+            ("machineId", false),
+            ("name", false),
+            ("os", false),
+            ("ram", false),
+            ("cpus", false),
+            ("gpu", false),
+            ("storageTotal", false),
+            ("storageUsed", false),
+            ("usageRate", false),
+            ("shutdownTimeoutInHours", false),
+            ("performAutoSnapshot", false),
+            ("autoSnapshotFrequency", false),
+            ("autoSnapshotSaveCount", false),
+            ("agentType", false),
+            ("dtCreated", false),
+            ("state", false),
+            ("updatesPending", false),
+            ("networkId", false),
+            ("privateIpAddress", false),
+            ("publicIpAddress", false),
+            ("region", false),
+            ("userId", false),
+            ("teamId", false),
+            ("scriptId", false),
+            ("dtLastRun", false),
+        ],
+    ),
+    ("show", &[("machineId", true)]),
+    (
+        "setAccessForUser",
+        &[
+            ("machineId", true),
+            ("userId", true),
+            ("enableAccess", true),
+        ],
+    ),
+    (
+        "utilization",
+        &[("machineId", true), ("billingMonth", true)],
+    ),
+    ("waitfor", &[("machineId", true), ("state", true)]),
+    ("availability", &[("region", true), ("machineType", true)]),
+];
+
+#[test]
+fn every_reference_parameter_is_a_flag_with_its_required_ness_and_description() {
+    let sandbox = Sandbox::new();
+    for (name, params) in REFERENCE {
+        let spec = COMMANDS.iter().find(|c| c.name == *name).unwrap();
+        let out = run(sandbox.bare(), &["machines", name, "--help"]);
+        assert_eq!(out.code, 0);
+        let usage_line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("Usage:"))
+            .unwrap();
+        for (param, required) in *params {
+            let p = spec
+                .param(param)
+                .unwrap_or_else(|| panic!("{name} --{param}"));
+            assert_eq!(p.required, *required, "{name} --{param}");
+            assert!(
+                out.stdout.contains(&format!("--{param} <"))
+                    || out.stdout.contains(&format!("--{param} [")),
+                "{name} --{param}"
+            );
+            assert!(out.stdout.contains(p.help), "{name} --{param} help");
+            assert_eq!(
+                usage_line.contains(&format!("--{param} ")),
+                *required,
+                "{name}: {usage_line}"
+            );
+        }
+        assert!(
+            out.stdout
+                .contains(&format!("Example:\n  paperspace machines {name} ")),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn odd_corners_are_usage_errors_that_send_nothing() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    expect_no_request(&server).await;
+    for args in [
+        &[
+            "machines",
+            "destroy",
+            "--machineId",
+            "m",
+            "--no-releasePublicIp",
+        ][..],
+        &[
+            "machines",
+            "show",
+            "--machineId",
+            "m",
+            "--apiKey",
+            "a",
+            "--apiKey",
+            "b",
+        ],
+        &["machines", "show", "--machineId", "m", "--apiKey"],
+        &["machines", "show", "--machineId", "m", "--version"],
+    ] {
+        let out = run(sandbox.cli(&server), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("error: ") && out.stderr.lines().count() == 1,
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.starts_with("{\n  \"error\": "), "{args:?}");
+    }
+    let out = run(sandbox.bare(), &[]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""));
+    assert!(out.stderr.contains("Usage: paperspace"));
+}
+
+/// Ctrl-C during a long wait ends the run at once with exit code 130.
+#[cfg(unix)]
+#[tokio::test]
+async fn interrupt_exits_130_at_once() {
+    use std::time::{Duration, Instant};
+    use wiremock::Mock;
+    use wiremock::matchers::any;
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json_response(200, r#"{"state":"off"}"#).set_delay(Duration::from_secs(20)))
+        .mount(&server)
+        .await;
+    let bin = assert_cmd::cargo::cargo_bin("paperspace");
+    let mut child = std::process::Command::new(bin)
+        .args([
+            "machines",
+            "waitfor",
+            "--machineId",
+            "ps1",
+            "--state",
+            "ready",
+        ])
+        .env("HOME", sandbox.home.path())
+        .env("PAPERSPACE_CONFIG_HOST", server.uri())
+        .env("PAPERSPACE_API_KEY", KEY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the poll is in flight, then interrupt.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.received_requests().await.unwrap().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let sent = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || {
+        let _ = &mut child;
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert!(sent.elapsed() < Duration::from_secs(3));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: interrupted\n"
+    );
+}

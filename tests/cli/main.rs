@@ -1,0 +1,8 @@
+//! Black-box tests of the `paperspace` binary against local wiremock servers.
+mod auth;
+mod commands;
+mod errors;
+mod fixtures;
+mod help;
+mod support;
+mod waitfor;

@@ -1,0 +1,164 @@
+//! Shared harness: run the real binary against a wiremock server with a pinned environment.
+
+use assert_cmd::Command;
+use std::path::Path;
+use tempfile::TempDir;
+use wiremock::matchers::any;
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+
+pub const KEY: &str = "test-key-5f3a9c";
+
+/// Environment variables that could leak in from the developer's shell and change a result.
+const SCRUBBED: &[&str] = &[
+    "PAPERSPACE_API_KEY",
+    "PAPERSPACE_CONFIG_HOST",
+    "PAPERSPACE_CONNECT_TIMEOUT",
+    "PAPERSPACE_REQUEST_TIMEOUT",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// A fresh home directory (no config file unless a test writes one).
+pub struct Sandbox {
+    pub home: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            home: tempfile::tempdir().expect("temp home"),
+        }
+    }
+
+    pub fn write_config(&self, text: &str) {
+        let dir = self.home.path().join(".paperspace");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.json"), text).unwrap();
+    }
+
+    pub fn config_path(&self) -> std::path::PathBuf {
+        self.home.path().join(".paperspace").join("config.json")
+    }
+
+    /// The binary with HOME here, no key and no host configured.
+    pub fn bare(&self) -> Command {
+        let mut cmd = Command::cargo_bin("paperspace").expect("binary built");
+        for var in SCRUBBED {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", self.home.path())
+            .env("USERPROFILE", self.home.path())
+            .env("NO_COLOR", "1")
+            .timeout(std::time::Duration::from_secs(30));
+        cmd
+    }
+
+    /// The binary pointed at `server` with the test key in the environment.
+    pub fn cli(&self, server: &MockServer) -> Command {
+        let mut cmd = self.bare();
+        cmd.env("PAPERSPACE_CONFIG_HOST", server.uri())
+            .env("PAPERSPACE_API_KEY", KEY);
+        cmd
+    }
+}
+
+/// Matches the raw query string exactly (order and encoding), or its absence.
+pub struct ExactQuery(pub Option<&'static str>);
+
+impl Match for ExactQuery {
+    fn matches(&self, request: &Request) -> bool {
+        request.url.query() == self.0
+    }
+}
+
+/// Matches a request that has no body at all.
+pub struct NoBody;
+
+impl Match for NoBody {
+    fn matches(&self, request: &Request) -> bool {
+        request.body.is_empty()
+    }
+}
+
+/// Fails the test (on server drop) if any request arrives.
+pub async fn expect_no_request(server: &MockServer) {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .named("no request may be sent")
+        .mount(server)
+        .await;
+}
+
+pub fn json_response(status: u16, body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), "application/json")
+}
+
+/// The output of one run: exit code, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(mut cmd: Command, args: &[&str]) -> Run {
+    let out = cmd.args(args).output().expect("binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+impl Run {
+    /// Assert a failure: the exit code, the JSON error object on stdout, one stderr line.
+    pub fn assert_error(&self, code: i32, message: &str, status: Option<u16>) {
+        assert_eq!(
+            self.code, code,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        let expected = match status {
+            Some(s) => format!(
+                "{{\n  \"error\": {},\n  \"status\": {s}\n}}\n",
+                serde_json::to_string(message).unwrap()
+            ),
+            None => format!(
+                "{{\n  \"error\": {}\n}}\n",
+                serde_json::to_string(message).unwrap()
+            ),
+        };
+        assert_eq!(self.stdout, expected);
+        let line = match status {
+            Some(s) => format!("error: {message} (HTTP {s})\n"),
+            None => format!("error: {message}\n"),
+        };
+        assert_eq!(self.stderr, line);
+    }
+
+    pub fn assert_success(&self, stdout: &str) {
+        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
+        assert_eq!(self.stdout, stdout);
+        assert_eq!(self.stderr, "");
+    }
+}
+
+/// Pretty form of compact JSON, as the CLI prints it (server order kept).
+pub fn pretty(compact: &str) -> String {
+    paperspace::output::pretty(compact).unwrap()
+}
+
+pub fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
