@@ -3,10 +3,11 @@
 //! `/apiTokens/createPublic`).
 //!
 //! Needs `node` and an installed legacy CLI, found through env `PAPERSPACE_NODE_BIN` (the
-//! `paperspace` script) or at `tests/legacy/node_modules/.bin/paperspace`:
+//! `paperspace` script) or at `target/legacy-cli/node_modules/.bin/paperspace`, where `.ci/run`
+//! and the CI workflow install it:
 //!
 //! ```sh
-//! npm install --prefix tests/legacy paperspace-node@0.2.4
+//! mkdir -p target/legacy-cli && (cd target/legacy-cli && npm install paperspace-node@0.2.4)
 //! # or: PAPERSPACE_NODE_BIN=/some/dir/node_modules/.bin/paperspace cargo test --test emulator_legacy
 //! ```
 //!
@@ -24,7 +25,8 @@ fn legacy_cli() -> Option<PathBuf> {
     let candidate = std::env::var_os("PAPERSPACE_NODE_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/legacy/node_modules/.bin/paperspace")
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/legacy-cli/node_modules/.bin/paperspace")
         });
     let node_ok = Command::new("node")
         .arg("--version")
@@ -76,8 +78,8 @@ impl Legacy {
 async fn legacy_cli_drives_a_machine_through_its_life() {
     let Some(bin) = legacy_cli() else {
         eprintln!(
-            "skipped: legacy CLI not found (set PAPERSPACE_NODE_BIN or run \
-             `npm install --prefix tests/legacy paperspace-node@0.2.4`; node must be on PATH)"
+            "skipped: legacy CLI not found (set PAPERSPACE_NODE_BIN, or install \
+             paperspace-node@0.2.4 into target/legacy-cli as .ci/run does; node must be on PATH)"
         );
         return;
     };
