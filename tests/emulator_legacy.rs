@@ -3,8 +3,8 @@
 //! `/apiTokens/createPublic`).
 //!
 //! Needs `node` and an installed legacy CLI, found through env `PAPERSPACE_NODE_BIN` (the
-//! `paperspace` script) or at `target/legacy-cli/node_modules/.bin/paperspace`, where `.ci/run`
-//! and the CI workflow install it:
+//! `paperspace` script, run with `node`) or in `target/legacy-cli/node_modules/paperspace-node/`,
+//! where `.ci/run` and the CI workflow install it:
 //!
 //! ```sh
 //! mkdir -p target/legacy-cli && (cd target/legacy-cli && npm install paperspace-node@0.2.4)
@@ -26,7 +26,9 @@ fn legacy_cli() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/legacy-cli/node_modules/.bin/paperspace")
+                // The package's own script rather than `.bin/paperspace`, which on Windows is
+                // a shell shim that node cannot run.
+                .join("target/legacy-cli/node_modules/paperspace-node/bin/paperspace")
         });
     let node_ok = Command::new("node")
         .arg("--version")
