@@ -304,12 +304,12 @@ async fn bad_parameters_are_400_naming_the_parameter() {
     }
 }
 
-/// The whole lifecycle with 200 ms steps: each action is visible in its transitional state
+/// The whole lifecycle with 300 ms steps: each action is visible in its transitional state
 /// right after the call (a loopback round trip is far shorter than a step), and the events
 /// list ends up newest first, all done.
 #[tokio::test]
 async fn lifecycle_moves_through_states_and_records_events_newest_first() {
-    let emu = start_with(Config::ephemeral(200)).await;
+    let emu = start_with(Config::ephemeral(300)).await;
     let id = emu.create(json!({})).await;
     assert_eq!(emu.show(&id).await["state"], "provisioning");
     let shown = emu.show(&id).await;

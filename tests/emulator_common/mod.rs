@@ -96,16 +96,17 @@ impl Emu {
         reply.body
     }
 
-    /// Poll `show` until the machine is in `state` (a few steps at most).
+    /// Poll `show` until the machine is in `state` (a few steps; 10 s at most).
     pub async fn wait_for(&self, id: &str, state: &str) -> Value {
-        for _ in 0..200 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
             let machine = self.show(id).await;
             if machine["state"] == state {
                 return machine;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        panic!("machine {id} never reached {state}");
+        panic!("machine {id} never reached {state} within 10 s");
     }
 }
 
