@@ -1,0 +1,109 @@
+//! The state file: loaded once at start, rewritten atomically after every change.
+//!
+//! Atomic means a reader (or a restart after `kill -9` or a power cut) sees either the old file
+//! or the new one, never a torn mix: the bytes go to a temporary file in the same directory,
+//! are fsynced, and the temporary file is renamed over the real one; then the directory is
+//! fsynced so the rename itself is durable.
+
+use super::state::Store;
+use anyhow::Context;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Read the state file. A missing file is an empty start; an unreadable or corrupt one is an
+/// error (starting empty would overwrite the user's data on the first change).
+pub fn load(path: &Path) -> anyhow::Result<Option<Store>> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read state file {}", path.display()));
+        }
+    };
+    let store = serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "state file {} is not a valid emulator state",
+            path.display()
+        )
+    })?;
+    Ok(Some(store))
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".to_string());
+    path.with_file_name(format!(".{name}.tmp.{}.{n}", std::process::id()))
+}
+
+/// Replace `path` with `bytes` atomically and durably.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = temp_path(path);
+    let result = (|| {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        // The state holds issued API keys and access tokens: owner-only, like a credentials file.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        // Best effort: never leave a stray temporary file behind.
+        let _ = fs::remove_file(&temp);
+        return result;
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    // Directory fsync makes the rename durable; not all platforms allow opening a directory,
+    // and the data itself is already safe, so a failure here is not an error.
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_replace_the_file_and_leave_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        assert!(load(&path).unwrap().is_none());
+        write_atomic(&path, b"{}").unwrap();
+        write_atomic(&path, br#"{"machines":[]}"#).unwrap();
+        assert_eq!(load(&path).unwrap(), Some(Store::default()));
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("state.json")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_corrupt_file_is_an_error_not_an_empty_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        fs::write(&path, "{not json").unwrap();
+        let err = load(&path).unwrap_err();
+        assert!(format!("{err:#}").contains("not a valid emulator state"));
+    }
+}
