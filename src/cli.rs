@@ -5,9 +5,10 @@
 use crate::api::request::{Invocation, validate};
 use crate::api::spec::{COMMANDS, CommandSpec, ParamSpec, ValueKind};
 use crate::config::GlobalFlags;
+use crate::emulator::EmulatorArgs;
 use crate::error::{CliError, Result};
 use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
 use std::ffi::OsString;
 
 /// Flags of every machines command (declared on `machines`, so they may come before or after
@@ -39,6 +40,10 @@ pub enum Parsed {
     Machines {
         invocation: Invocation,
         globals: GlobalFlags,
+    },
+    Emulator(EmulatorArgs),
+    Demo {
+        transition_ms: u64,
     },
 }
 
@@ -150,6 +155,19 @@ pub fn command() -> Command {
                 .args(client_args())
                 .subcommands(COMMANDS.iter().map(machine_command)),
         )
+        .subcommand(EmulatorArgs::augment_args(Command::new("emulator")))
+        .subcommand(
+            Command::new("demo")
+                .about("Try it without an account: start a local emulator and run a machine's whole lifecycle against it")
+                .arg(
+                    Arg::new("transition-ms")
+                        .long("transition-ms")
+                        .value_name("MS")
+                        .default_value("400")
+                        .value_parser(clap::value_parser!(u64))
+                        .help("How long each lifecycle step of the emulated machine takes"),
+                ),
+        )
         .after_help(
             "Exit codes: 0 success, 1 API error, 2 usage error, 3 network failure or timeout,\n4 authentication, 5 machine failed (waitfor), 124 waitfor timed out, 130 interrupted.",
         )
@@ -198,8 +216,19 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
             };
         }
     };
-    let Some(("machines", machines)) = matches.subcommand() else {
-        return Err(CliError::usage("no command given; try 'paperspace --help'"));
+    let machines = match matches.subcommand() {
+        Some(("machines", machines)) => machines,
+        Some(("emulator", emulator)) => {
+            return EmulatorArgs::from_arg_matches(emulator)
+                .map(Parsed::Emulator)
+                .map_err(|e| CliError::usage(one_line(&e)));
+        }
+        Some(("demo", demo)) => {
+            return Ok(Parsed::Demo {
+                transition_ms: demo.get_one::<u64>("transition-ms").copied().unwrap_or(400),
+            });
+        }
+        _ => return Err(CliError::usage("no command given; try 'paperspace --help'")),
     };
     let Some((name, sub)) = machines.subcommand() else {
         return Err(CliError::usage(

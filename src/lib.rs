@@ -10,6 +10,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod emulator;
 pub mod error;
 pub mod http;
@@ -55,6 +56,19 @@ pub fn run(args: Vec<OsString>, env: Environment) -> u8 {
             },
             Err(e) => report(&e, true),
         },
+        Ok(Parsed::Emulator(args)) => {
+            let outcome = emulator::Config::try_from(args)
+                .map_err(|e| CliError::usage(format!("emulator: {e:#}")))
+                .and_then(|config| {
+                    emulator::run(config)
+                        .map_err(|e| CliError::internal(format!("emulator: {e:#}")))
+                });
+            match outcome {
+                Ok(()) => exit::SUCCESS,
+                Err(e) => report(&e, false),
+            }
+        }
+        Ok(Parsed::Demo { transition_ms }) => demo::run(transition_ms),
         Err(e) => report(&e, command_known),
     }
 }

@@ -28,8 +28,8 @@ pub struct WaitPlan {
 #[derive(Debug, Clone)]
 pub struct Baseline {
     pub started_at: OffsetDateTime,
-    /// Event handles seen on the first poll; `None` until then.
-    pub seen_handles: Option<HashSet<String>>,
+    /// Handles of the events that were already errors on the first poll; `None` until then.
+    pub errors_at_first_poll: Option<HashSet<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,15 +54,19 @@ fn newest_event(events: &[MachineEvent]) -> Option<&MachineEvent> {
         .or_else(|| events.first())
 }
 
-/// An event is new if it was not there on the first poll, or if it was created after the
-/// wait began (for the first poll, and for events without a handle).
+/// An error is new if it happened after the wait began: the event was created, modified or
+/// finished since then (a `start` run just before `waitfor` fails while we wait), or it was
+/// not yet an error on the first poll (which holds even when the clocks disagree).
 fn is_new(event: &MachineEvent, baseline: &Baseline) -> bool {
-    let unseen = match (&baseline.seen_handles, &event.handle) {
-        (Some(seen), Some(handle)) => !seen.contains(handle),
+    let became_error_since_first_poll = match (&baseline.errors_at_first_poll, &event.handle) {
+        (Some(old_errors), Some(handle)) => !old_errors.contains(handle),
         _ => false,
     };
-    let recent = parse_time(event.dt_created.as_deref()).is_some_and(|t| t >= baseline.started_at);
-    unseen || recent
+    let latest = [&event.dt_created, &event.dt_modified, &event.dt_finished]
+        .into_iter()
+        .filter_map(|t| parse_time(t.as_deref()))
+        .max();
+    became_error_since_first_poll || latest.is_some_and(|t| t >= baseline.started_at)
 }
 
 /// Decide one poll: reached (server state equals the target, in any case), failed (the newest
@@ -110,7 +114,7 @@ pub async fn wait_for(transport: &Transport, plan: &WaitPlan) -> Result<String> 
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     let mut baseline = Baseline {
         started_at: OffsetDateTime::now_utc(),
-        seen_handles: None,
+        errors_at_first_poll: None,
     };
     let mut last_state = None;
     loop {
@@ -134,9 +138,10 @@ pub async fn wait_for(transport: &Transport, plan: &WaitPlan) -> Result<String> 
             }
             Verdict::Pending(state) => last_state = state,
         }
-        if baseline.seen_handles.is_none() {
-            let handles = machine.events.iter().flatten();
-            baseline.seen_handles = Some(handles.filter_map(|e| e.handle.clone()).collect());
+        if baseline.errors_at_first_poll.is_none() {
+            let events = machine.events.iter().flatten();
+            let errors = events.filter(|e| e.state.as_deref() == Some("error"));
+            baseline.errors_at_first_poll = Some(errors.filter_map(|e| e.handle.clone()).collect());
         }
         let mut wake = Instant::now() + plan.interval;
         if let Some(deadline) = deadline {
@@ -164,7 +169,7 @@ mod tests {
     fn baseline(seen: Option<&[&str]>) -> Baseline {
         Baseline {
             started_at: datetime!(2022-03-14 15:00:00 UTC),
-            seen_handles: seen.map(|s| s.iter().map(|h| h.to_string()).collect()),
+            errors_at_first_poll: seen.map(|s| s.iter().map(|h| h.to_string()).collect()),
         }
     }
 
@@ -216,7 +221,17 @@ mod tests {
     }
 
     #[test]
-    fn an_error_event_unseen_at_the_first_poll_counts_as_new_despite_clock_skew() {
+    fn an_action_started_before_the_wait_that_fails_during_it_counts_as_new() {
+        let failed_late = r#"{"name":"start","state":"error","errorMsg":"no capacity","handle":"h1","dtCreated":"2022-03-14T14:59:59.000Z","dtModified":"2022-03-14T15:00:01.000Z","dtFinished":"2022-03-14T15:00:01.000Z"}"#;
+        let m = machine(&format!(r#"{{"state":"off","events":[{failed_late}]}}"#));
+        assert_eq!(
+            assess(&m, "ready", &baseline(None)),
+            Verdict::Failed("start failed: no capacity".into())
+        );
+    }
+
+    #[test]
+    fn an_error_event_that_was_no_error_at_the_first_poll_counts_as_new_despite_clock_skew() {
         let skewed = r#"{"name":"start","state":"error","errorMsg":"","handle":"h2","dtCreated":"2022-03-14T14:59:00.000Z"}"#;
         let m = machine(&format!(r#"{{"state":"off","events":[{skewed}]}}"#));
         assert_eq!(

@@ -309,8 +309,7 @@ async fn seed(emulator: &Emulator) -> anyhow::Result<()> {
 }
 
 /// `paperspace emulator`: serve until Ctrl-C (or SIGTERM), then shut down cleanly.
-pub fn run(args: EmulatorArgs) -> anyhow::Result<()> {
-    let config = Config::try_from(args)?;
+pub fn run(config: Config) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,0 +1,204 @@
+//! `paperspace demo`: the whole job, with no account and no network. It starts the emulator
+//! in this process on a free loopback port, then runs this very binary, as a user would,
+//! through a machine's lifecycle against it, printing each command and what it printed.
+
+use crate::emulator;
+use crate::error::exit;
+use std::process::{Command, Output};
+
+/// One step of the tour: the arguments after `paperspace`, and the exit code it should have.
+struct Step {
+    args: Vec<String>,
+    expected_exit: i32,
+}
+
+fn step(args: &[&str], expected_exit: i32) -> Step {
+    Step {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        expected_exit,
+    }
+}
+
+/// Quote an argument for the printed command line, so it can be pasted into a shell.
+fn shell_quote(arg: &str) -> String {
+    let plain = arg
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@".contains(c));
+    if plain && !arg.is_empty() {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+fn run_step(exe: &std::path::Path, url: &str, step: &Step) -> std::io::Result<Output> {
+    let line: Vec<String> = step.args.iter().map(|a| shell_quote(a)).collect();
+    println!("$ paperspace {}", line.join(" "));
+    let output = Command::new(exe)
+        .args(&step.args)
+        .env("PAPERSPACE_CONFIG_HOST", url)
+        .env("PAPERSPACE_API_KEY", "demo-key")
+        .output()?;
+    print!("{}", String::from_utf8_lossy(&output.stdout));
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    println!();
+    Ok(output)
+}
+
+/// The machine id in create's JSON answer.
+fn created_id(output: &Output) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    value.get("id")?.as_str().map(str::to_string)
+}
+
+/// Run the tour; returns the exit code (0 when every step did what it should).
+pub fn run(transition_ms: u64) -> u8 {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("error: cannot find this program's own path: {e}");
+            return exit::API_ERROR;
+        }
+    };
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || -> anyhow::Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async move {
+            let running = emulator::start(emulator::Config::ephemeral(transition_ms)).await?;
+            let _ = url_tx.send(running.url());
+            let _ = stop_rx.await;
+            running.stop().await
+        })
+    });
+    let Ok(url) = url_rx.recv() else {
+        let reason = match server.join() {
+            Ok(Err(e)) => format!("{e:#}"),
+            _ => "it stopped unexpectedly".to_string(),
+        };
+        eprintln!("error: cannot start the emulator: {reason}");
+        return exit::API_ERROR;
+    };
+    eprintln!("A local Paperspace emulator is serving {url} (no account, no network).");
+    eprintln!(
+        "Every command below is this binary talking to it over HTTP, as with PAPERSPACE_CONFIG_HOST={url} PAPERSPACE_API_KEY=demo-key.\n"
+    );
+
+    let outcome = tour(&exe, &url);
+    let _ = stop_tx.send(());
+    let _ = server.join();
+    match outcome {
+        Ok(()) => {
+            eprintln!("Done: created, waited for, listed, stopped and destroyed a machine.");
+            exit::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+/// Run a step and check its exit code; on a surprise, the exit code for the demo.
+fn run_checked(exe: &std::path::Path, url: &str, step: &Step) -> Result<Output, u8> {
+    let output = run_step(exe, url, step).map_err(|e| {
+        eprintln!("error: cannot run {}: {e}", exe.display());
+        exit::API_ERROR
+    })?;
+    let code = output.status.code().unwrap_or(-1);
+    if code != step.expected_exit {
+        eprintln!(
+            "error: that step exited {code}, expected {}",
+            step.expected_exit
+        );
+        return Err(exit::API_ERROR);
+    }
+    Ok(output)
+}
+
+fn tour(exe: &std::path::Path, url: &str) -> Result<(), u8> {
+    run_checked(
+        exe,
+        url,
+        &step(
+            &[
+                "machines",
+                "availability",
+                "--region",
+                "ny2",
+                "--machineType",
+                "C5",
+            ],
+            0,
+        ),
+    )?;
+    let created = run_checked(
+        exe,
+        url,
+        &step(
+            &[
+                "machines",
+                "create",
+                "--region",
+                "ny2",
+                "--machineType",
+                "C5",
+                "--size",
+                "50",
+                "--billingType",
+                "hourly",
+                "--machineName",
+                "demo-box",
+                "--templateId",
+                "tlinux2204",
+            ],
+            0,
+        ),
+    )?;
+    let Some(id) = created_id(&created) else {
+        eprintln!("error: create did not answer with a machine id");
+        return Err(exit::API_ERROR);
+    };
+    let id = id.as_str();
+    let wait = |state| {
+        step(
+            &[
+                "machines",
+                "waitfor",
+                "--machineId",
+                id,
+                "--state",
+                state,
+                "--interval",
+                "0.2",
+                "--timeout",
+                "60",
+            ],
+            0,
+        )
+    };
+    for step in [
+        wait("ready"),
+        step(&["machines", "list"], 0),
+        step(&["machines", "stop", "--machineId", id], 0),
+        wait("off"),
+        step(&["machines", "destroy", "--machineId", id], 0),
+        // After destroy the machine is gone: this shows what an API error looks like.
+        step(&["machines", "show", "--machineId", id], 1),
+    ] {
+        run_checked(exe, url, &step)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn printed_commands_can_be_pasted_into_a_shell() {
+        assert_eq!(shell_quote("ny2"), "ny2");
+        assert_eq!(shell_quote("East Coast (NY2)"), "'East Coast (NY2)'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

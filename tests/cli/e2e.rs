@@ -1,0 +1,419 @@
+//! End to end: the real binary against the real emulator over HTTP, no mocks in between.
+//! Tests run on a multi-thread runtime so the in-process emulator keeps serving while the
+//! test thread waits for the binary.
+
+use crate::support::*;
+use paperspace::emulator::{self, Config, FaultSettings, RunningEmulator};
+use serde_json::Value;
+
+async fn emulator_with(config: Config) -> RunningEmulator {
+    emulator::start(config).await.expect("emulator starts")
+}
+
+fn cli_for(sandbox: &Sandbox, emu: &RunningEmulator) -> assert_cmd::Command {
+    let mut cmd = sandbox.bare();
+    cmd.env("PAPERSPACE_CONFIG_HOST", emu.url())
+        .env("PAPERSPACE_API_KEY", KEY);
+    cmd
+}
+
+/// Run and parse stdout as JSON, asserting the exit code.
+fn json(sandbox: &Sandbox, emu: &RunningEmulator, args: &[&str], code: i32) -> Value {
+    let out = run(cli_for(sandbox, emu), args);
+    assert_eq!(
+        out.code, code,
+        "{args:?}\nstdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", out.stdout))
+}
+
+const CREATE: &[&str] = &[
+    "machines",
+    "create",
+    "--region",
+    "ny2",
+    "--machineType",
+    "C5",
+    "--size",
+    "50",
+    "--billingType",
+    "hourly",
+    "--machineName",
+    "e2e-box",
+    "--templateId",
+    "tlinux",
+];
+
+fn wait(id: &str, state: &str) -> Vec<String> {
+    [
+        "machines",
+        "waitfor",
+        "--machineId",
+        id,
+        "--state",
+        state,
+        "--interval",
+        "0.05",
+        "--timeout",
+        "30",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_machine_goes_through_its_whole_lifecycle() {
+    let sandbox = Sandbox::new();
+    let emu = emulator_with(Config::ephemeral(60)).await;
+
+    let created = json(&sandbox, &emu, CREATE, 0);
+    assert_eq!(created["state"], "provisioning");
+    assert_eq!(created["region"], "East Coast (NY2)");
+    let id = created["id"].as_str().unwrap().to_string();
+
+    let ready = json(&sandbox, &emu, &args(&wait(&id, "ready")), 0);
+    assert_eq!(ready["state"], "ready");
+    assert_eq!(ready["events"][0]["name"], "create");
+    assert_eq!(ready["events"][0]["state"], "done");
+
+    let listed = json(&sandbox, &emu, &["machines", "list", "--machineId", &id], 0);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["name"], "e2e-box");
+
+    assert_eq!(
+        json(&sandbox, &emu, &["machines", "stop", "--machineId", &id], 0),
+        serde_json::json!({})
+    );
+    assert_eq!(
+        json(&sandbox, &emu, &args(&wait(&id, "off")), 0)["state"],
+        "off"
+    );
+    json(
+        &sandbox,
+        &emu,
+        &["machines", "start", "--machineId", &id],
+        0,
+    );
+    assert_eq!(
+        json(&sandbox, &emu, &args(&wait(&id, "serviceready")), 0)["state"],
+        "serviceready"
+    );
+    json(&sandbox, &emu, &args(&wait(&id, "ready")), 0);
+    json(
+        &sandbox,
+        &emu,
+        &["machines", "restart", "--machineId", &id],
+        0,
+    );
+    let shown = json(&sandbox, &emu, &args(&wait(&id, "ready")), 0);
+    let names: Vec<&str> = shown["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["restart", "start", "stop", "create"],
+        "newest first"
+    );
+
+    let updated = json(
+        &sandbox,
+        &emu,
+        &[
+            "machines",
+            "update",
+            "--machineId",
+            &id,
+            "--machineName",
+            "007",
+            "--shutdownTimeoutInHours",
+            "2",
+        ],
+        0,
+    );
+    assert_eq!(
+        (
+            updated["name"].as_str(),
+            updated["shutdownTimeoutInHours"].as_u64()
+        ),
+        (Some("007"), Some(2))
+    );
+
+    let utilization = json(
+        &sandbox,
+        &emu,
+        &[
+            "machines",
+            "utilization",
+            "--machineId",
+            &id,
+            "--billingMonth",
+            "2026-11",
+        ],
+        0,
+    );
+    assert_eq!(utilization["utilization"]["billingMonth"], "2026-11");
+    json(
+        &sandbox,
+        &emu,
+        &[
+            "machines",
+            "setAccessForUser",
+            "--machineId",
+            &id,
+            "--userId",
+            "u123",
+            "--enableAccess",
+        ],
+        0,
+    );
+
+    json(
+        &sandbox,
+        &emu,
+        &["machines", "destroy", "--machineId", &id],
+        0,
+    );
+    let out = run(
+        cli_for(&sandbox, &emu),
+        &["machines", "show", "--machineId", &id],
+    );
+    out.assert_error(1, "Not found", Some(404));
+    let out = run(cli_for(&sandbox, &emu), &args(&wait(&id, "ready")));
+    out.assert_error(1, "Not found", Some(404));
+    emu.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waitfor_fails_fast_when_a_start_runs_out_of_capacity() {
+    let sandbox = Sandbox::new();
+    let config = Config {
+        faults: FaultSettings {
+            capacity_failures: Some(1),
+            ..FaultSettings::default()
+        },
+        ..Config::ephemeral(60)
+    };
+    let emu = emulator_with(config).await;
+    let created = json(
+        &sandbox,
+        &emu,
+        &[CREATE, &["--startOnCreate", "false"]].concat(),
+        0,
+    );
+    let id = created["id"].as_str().unwrap().to_string();
+    json(&sandbox, &emu, &args(&wait(&id, "off")), 0);
+    json(
+        &sandbox,
+        &emu,
+        &["machines", "start", "--machineId", &id],
+        0,
+    );
+    let started = std::time::Instant::now();
+    let out = run(cli_for(&sandbox, &emu), &args(&wait(&id, "ready")));
+    out.assert_error(
+        5,
+        &format!(
+            "machine {id}: start failed: {}",
+            paperspace::api::model::CAPACITY_ERROR_MESSAGE
+        ),
+        None,
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    emu.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_filters_and_pages() {
+    let sandbox = Sandbox::new();
+    let emu = emulator_with(Config {
+        seed_machines: 5,
+        ..Config::ephemeral(50)
+    })
+    .await;
+    let all = json(&sandbox, &emu, &["machines", "list"], 0);
+    let ids: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5);
+    let page = json(
+        &sandbox,
+        &emu,
+        &["machines", "list", "--limit", "2", "--skip", "1"],
+        0,
+    );
+    let page_ids: Vec<&str> = page
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(page_ids, ids[1..3]);
+    let one = json(
+        &sandbox,
+        &emu,
+        &[
+            "machines",
+            "list",
+            "--machineId",
+            ids[3],
+            "--state",
+            "ready",
+            "--region",
+            "ny2",
+        ],
+        0,
+    );
+    let region = one[0]["region"].as_str().unwrap_or_default().to_string();
+    if region == "East Coast (NY2)" {
+        assert_eq!(one.as_array().unwrap().len(), 1);
+    } else {
+        assert_eq!(one, serde_json::json!([]));
+    }
+    let none = json(&sandbox, &emu, &["machines", "list", "--state", "off"], 0);
+    assert_eq!(none, serde_json::json!([]));
+    let unavailable = json(
+        &sandbox,
+        &emu,
+        &[
+            "machines",
+            "availability",
+            "--region",
+            "ams1",
+            "--machineType",
+            "V100",
+        ],
+        0,
+    );
+    assert_eq!(unavailable, serde_json::json!({"available": false}));
+    emu.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn machines_survive_an_emulator_restart() {
+    let sandbox = Sandbox::new();
+    let state = sandbox.home.path().join("emulator-state.json");
+    let config = Config {
+        state_file: Some(state.clone()),
+        ..Config::ephemeral(50)
+    };
+    let emu = emulator_with(config.clone()).await;
+    let id = json(&sandbox, &emu, CREATE, 0)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(
+        &sandbox,
+        &emu,
+        &[
+            "machines",
+            "update",
+            "--machineId",
+            &id,
+            "--machineName",
+            "kept",
+        ],
+        0,
+    );
+    emu.stop().await.unwrap();
+
+    let emu = emulator_with(config).await;
+    let shown = json(&sandbox, &emu, &["machines", "show", "--machineId", &id], 0);
+    assert_eq!(shown["name"], "kept");
+    emu.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_key_is_an_auth_error() {
+    let sandbox = Sandbox::new();
+    let emu = emulator_with(Config {
+        api_keys: vec!["the-only-key".into()],
+        ..Config::ephemeral(50)
+    })
+    .await;
+    run(cli_for(&sandbox, &emu), &["machines", "list"]).assert_error(
+        4,
+        "No such API token",
+        Some(401),
+    );
+    let mut cmd = cli_for(&sandbox, &emu);
+    cmd.env("PAPERSPACE_API_KEY", "the-only-key");
+    assert_eq!(run(cmd, &["machines", "list"]).stdout, "[]\n");
+    emu.stop().await.unwrap();
+}
+
+#[test]
+fn the_demo_runs_the_whole_job() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.bare(), &["demo", "--transition-ms", "50"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    for command in [
+        "availability",
+        "create",
+        "waitfor",
+        "list",
+        "stop",
+        "destroy",
+        "show",
+    ] {
+        assert!(
+            out.stdout
+                .contains(&format!("$ paperspace machines {command} "))
+                || out
+                    .stdout
+                    .contains(&format!("$ paperspace machines {command}\n")),
+            "{command}"
+        );
+    }
+    assert!(
+        out.stderr
+            .contains("A local Paperspace emulator is serving http://127.0.0.1:")
+    );
+    assert!(
+        out.stderr
+            .ends_with("Done: created, waited for, listed, stopped and destroyed a machine.\n")
+    );
+}
+
+/// `paperspace emulator --port 0` prints its address, serves, and stops cleanly on Ctrl-C.
+#[cfg(unix)]
+#[test]
+fn the_emulator_command_serves_until_interrupted() {
+    use std::io::{BufRead, BufReader};
+    let sandbox = Sandbox::new();
+    let bin = assert_cmd::cargo::cargo_bin("paperspace");
+    let mut child = std::process::Command::new(bin)
+        .args(["emulator", "--port", "0", "--transition-ms", "10"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("paperspace emulator listening on ")
+        .expect(&line)
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"));
+    let mut cmd = sandbox.bare();
+    cmd.env("PAPERSPACE_CONFIG_HOST", &url)
+        .env("PAPERSPACE_API_KEY", KEY);
+    run(cmd, &["machines", "list"]).assert_success("[]\n");
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
