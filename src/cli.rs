@@ -4,7 +4,7 @@
 
 use crate::api::request::{Invocation, validate};
 use crate::api::spec::{COMMANDS, CommandSpec, ParamSpec, ValueKind};
-use crate::config::GlobalFlags;
+use crate::config::ClientFlags;
 use crate::emulator::EmulatorArgs;
 use crate::error::{CliError, Result};
 use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
@@ -20,14 +20,25 @@ const JSON: &str = "json";
 const DEBUG: &str = "debug";
 const CONNECT_TIMEOUT: &str = "connect-timeout";
 const REQUEST_TIMEOUT: &str = "request-timeout";
+const DRY_RUN: &str = "dry-run";
+const FORMAT: &str = "format";
+const COLUMNS: &str = "columns";
+const NO_HEADER: &str = "no-header";
+const COLOR: &str = "color";
+const CONCURRENCY: &str = "concurrency";
 
-/// Global flags that take a value, as typed on the command line (for the argv scan below).
+/// Client flags that take a value, as typed on the command line (for the argv scans below).
 const GLOBAL_VALUE_FLAGS: &[&str] = &[
     "--apiKey",
     "--api_key",
     "--api-key",
     "--connect-timeout",
     "--request-timeout",
+    "--format",
+    "-o",
+    "--columns",
+    "--color",
+    "--concurrency",
 ];
 
 /// What the user asked for.
@@ -38,8 +49,11 @@ pub enum Parsed {
     /// Help shown because a command was missing: stderr, usage exit code.
     MissingCommand(String),
     Machines {
-        invocation: Invocation,
-        globals: GlobalFlags,
+        /// One invocation per machine id (`--machineId a,b` runs two); usually one.
+        invocations: Vec<Invocation>,
+        /// Several machine ids were given: the output is an array, one entry per id.
+        batch: bool,
+        flags: ClientFlags,
     },
     Emulator(EmulatorArgs),
     Demo {
@@ -74,12 +88,17 @@ fn value_name(kind: ValueKind) -> &'static str {
     }
 }
 
-fn param_arg(param: &ParamSpec) -> Arg {
+fn param_arg(spec: &CommandSpec, param: &ParamSpec) -> Arg {
+    let repeatable = spec.many_ids && param.name == "machineId";
     let mut arg = Arg::new(param.name)
         .long(param.name)
         .help(param.help)
         .required(param.required)
-        .action(ArgAction::Set)
+        .action(if repeatable {
+            ArgAction::Append
+        } else {
+            ArgAction::Set
+        })
         .value_name(value_name(param.kind));
     let kebab = kebab_case(param.name);
     if kebab != param.name {
@@ -100,11 +119,11 @@ fn param_arg(param: &ParamSpec) -> Arg {
 fn machine_command(spec: &CommandSpec) -> Command {
     Command::new(spec.name)
         .about(spec.about)
-        .args(spec.params.iter().map(param_arg))
+        .args(spec.params.iter().map(|p| param_arg(spec, p)))
         .after_help(format!("Example:\n  {}", spec.example))
 }
 
-fn client_args() -> [Arg; 6] {
+fn client_args() -> [Arg; 12] {
     [
         Arg::new(API_KEY)
             .long(API_KEY)
@@ -136,6 +155,39 @@ fn client_args() -> [Arg; 6] {
             .long(REQUEST_TIMEOUT)
             .value_name("SECONDS")
             .help("Total timeout per request [default: 60; env PAPERSPACE_REQUEST_TIMEOUT]")
+            .global(true),
+        Arg::new(FORMAT)
+            .long(FORMAT)
+            .short('o')
+            .value_name("json|table")
+            .help("Output format [default: json; env PAPERSPACE_FORMAT]")
+            .global(true),
+        Arg::new(COLUMNS)
+            .long(COLUMNS)
+            .value_name("FIELDS")
+            .help("Table columns, comma-separated field names (e.g. id,name,state)")
+            .global(true),
+        Arg::new(NO_HEADER)
+            .long(NO_HEADER)
+            .action(ArgAction::SetTrue)
+            .help("Tables without the header row")
+            .global(true),
+        Arg::new(COLOR)
+            .long(COLOR)
+            .value_name("auto|always|never")
+            .help(
+                "Colour the state in tables [default: auto: on a terminal, unless NO_COLOR is set]",
+            )
+            .global(true),
+        Arg::new(DRY_RUN)
+            .long(DRY_RUN)
+            .action(ArgAction::SetTrue)
+            .help("Print the request as a curl command and send nothing")
+            .global(true),
+        Arg::new(CONCURRENCY)
+            .long(CONCURRENCY)
+            .value_name("N")
+            .help("Requests in flight at once when several machine ids are given [default: 8]")
             .global(true),
     ]
 }
@@ -239,50 +291,146 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
         .iter()
         .find(|c| c.name == name)
         .expect("clap only accepts commands of the table");
-    let globals = client_flags(sub);
-    let raw = raw_values_in_flag_order(spec, sub)?;
-    let invocation = validate(spec, &raw)?;
+    let flags = client_flags(sub);
+    let mut raw = raw_values_in_flag_order(spec, sub);
+    if let Some(path) = take_value(&mut raw, "optionsFile") {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| CliError::usage(format!("cannot read --optionsFile {path}: {e}")))?;
+        raw = merge_options_file(spec, &path, &text, raw)?;
+    }
+    let per_machine = split_machine_ids(spec, &raw);
+    let batch = per_machine.len() > 1;
+    let invocations = per_machine
+        .iter()
+        .map(|raw| validate(spec, raw))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Parsed::Machines {
-        invocation,
-        globals,
+        invocations,
+        batch,
+        flags,
     })
 }
 
+fn take_value(raw: &mut Vec<(&'static str, String)>, name: &str) -> Option<String> {
+    let index = raw.iter().position(|(n, _)| *n == name)?;
+    Some(raw.remove(index).1)
+}
+
+/// `--machineId a --machineId b,c`: one argument list per machine, each with its id where the
+/// first `--machineId` stood. Commands that take one machine are left as they are.
+pub fn split_machine_ids(
+    spec: &CommandSpec,
+    raw: &[(&'static str, String)],
+) -> Vec<Vec<(&'static str, String)>> {
+    let ids = raw.iter().find(|(name, _)| *name == "machineId");
+    match ids {
+        Some((_, ids)) if spec.many_ids && ids.contains(',') => ids
+            .split(',')
+            .map(|id| {
+                raw.iter()
+                    .map(|(name, value)| {
+                        let value = if *name == "machineId" { id } else { value };
+                        (*name, value.to_string())
+                    })
+                    .collect()
+            })
+            .collect(),
+        _ => vec![raw.to_vec()],
+    }
+}
+
+/// `create --optionsFile FILE`: the file's keys are flag names; its values come first (in
+/// file order) and a flag given on the command line wins over the same key in the file.
+pub fn merge_options_file(
+    spec: &'static CommandSpec,
+    path: &str,
+    text: &str,
+    command_line: Vec<(&'static str, String)>,
+) -> Result<Vec<(&'static str, String)>> {
+    let bad = |what: String| CliError::usage(format!("--optionsFile {path}: {what}"));
+    let object: indexmap::IndexMap<String, serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| bad(format!("not a JSON object ({e})")))?;
+    let mut merged = Vec::with_capacity(object.len() + command_line.len());
+    for (key, value) in object {
+        let param = spec
+            .params
+            .iter()
+            .find(|p| p.name == key && p.name != "optionsFile")
+            .ok_or_else(|| {
+                let valid: Vec<&str> = spec
+                    .params
+                    .iter()
+                    .map(|p| p.name)
+                    .filter(|n| *n != "optionsFile")
+                    .collect();
+                bad(format!(
+                    "unknown key '{key}'; valid keys: {}",
+                    valid.join(", ")
+                ))
+            })?;
+        let text = match value {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => {
+                return Err(bad(format!(
+                    "'{key}' must be a string, a number or a boolean"
+                )));
+            }
+        };
+        if !command_line.iter().any(|(name, _)| *name == param.name) {
+            merged.push((param.name, text));
+        }
+    }
+    merged.extend(command_line);
+    Ok(merged)
+}
+
 /// The client flags, read from the leaf command's matches (clap propagates them there).
-fn client_flags(matches: &ArgMatches) -> GlobalFlags {
+fn client_flags(matches: &ArgMatches) -> ClientFlags {
     // `--apiKey` before `--api_key`; an empty value falls through, as in the legacy CLI.
     let api_key = [API_KEY, API_KEY_UNDERSCORE]
         .iter()
         .filter_map(|id| matches.get_one::<String>(id))
         .find(|key| !key.is_empty())
         .cloned();
-    GlobalFlags {
+    let text = |id: &str| matches.get_one::<String>(id).cloned();
+    ClientFlags {
         api_key,
-        connect_timeout: matches.get_one::<String>(CONNECT_TIMEOUT).cloned(),
-        request_timeout: matches.get_one::<String>(REQUEST_TIMEOUT).cloned(),
+        connect_timeout: text(CONNECT_TIMEOUT),
+        request_timeout: text(REQUEST_TIMEOUT),
         debug: matches.get_flag(DEBUG),
+        dry_run: matches.get_flag(DRY_RUN),
+        // `--json` is the legacy spelling of the default; an explicit --format wins.
+        format: text(FORMAT).or_else(|| matches.get_flag(JSON).then(|| "json".to_string())),
+        columns: text(COLUMNS),
+        no_header: matches.get_flag(NO_HEADER),
+        color: text(COLOR),
+        concurrency: text(CONCURRENCY),
     }
 }
 
 /// The given flags of a command with their raw text, in command-line order.
+/// A repeated `--machineId` comes back as one comma-separated value, at its first place.
 fn raw_values_in_flag_order(
     spec: &'static CommandSpec,
     matches: &ArgMatches,
-) -> Result<Vec<(&'static str, String)>> {
+) -> Vec<(&'static str, String)> {
     let mut given = Vec::new();
     for param in spec.params {
-        if let (Some(value), Some(index)) = (
-            matches.get_one::<String>(param.name),
+        if let (Some(values), Some(index)) = (
+            matches.get_many::<String>(param.name),
             matches.index_of(param.name),
         ) {
-            given.push((index, param.name, value.clone()));
+            let values: Vec<&str> = values.map(String::as_str).collect();
+            given.push((index, param.name, values.join(",")));
         }
     }
     given.sort_by_key(|(index, _, _)| *index);
-    Ok(given
+    given
         .into_iter()
         .map(|(_, name, value)| (name, value))
-        .collect())
+        .collect()
 }
 
 /// `--machineName --size 5` would otherwise name the machine "--size" (values may start
@@ -374,12 +522,13 @@ mod tests {
             .collect()
     }
 
-    fn parse_ok(args: &[&str]) -> (Invocation, GlobalFlags) {
+    fn parse_ok(args: &[&str]) -> (Invocation, ClientFlags) {
         match parse(argv(args)).unwrap() {
             Parsed::Machines {
-                invocation,
-                globals,
-            } => (invocation, globals),
+                mut invocations,
+                batch: false,
+                flags,
+            } => (invocations.remove(0), flags),
             other => panic!("{other:?}"),
         }
     }
@@ -499,9 +648,70 @@ mod tests {
         );
         assert!(usage(&["machines", "show", "ps1"]).contains("'ps1'"));
         assert!(
-            usage(&["machines", "show", "--machineId", "a", "--machineId", "b"])
+            usage(&["machines", "update", "--machineId", "a", "--machineId", "b"])
                 .contains("--machineId")
         );
+        assert_eq!(
+            usage(&["machines", "stop", "--machineId", "a,,b"]),
+            "--machineId must not be empty"
+        );
+    }
+
+    #[test]
+    fn repeated_and_comma_separated_ids_make_one_invocation_each_in_order() {
+        let Parsed::Machines {
+            invocations, batch, ..
+        } = parse(argv(&[
+            "machines",
+            "stop",
+            "--machineId",
+            "a,b",
+            "--wait",
+            "--machineId",
+            "c",
+        ]))
+        .unwrap()
+        else {
+            panic!()
+        };
+        assert!(batch);
+        let ids: Vec<_> = invocations
+            .iter()
+            .map(|i| i.text("machineId").unwrap())
+            .collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert!(invocations.iter().all(|i| i.get("wait").is_some()));
+    }
+
+    #[test]
+    fn an_options_file_fills_in_flags_and_the_command_line_wins() {
+        let spec = crate::api::spec::command("create").unwrap();
+        let merged = merge_options_file(
+            spec,
+            "o.json",
+            r#"{"region":"ny2","size":50,"assignPublicIp":true,"machineName":"from-file"}"#,
+            vec![("machineName", "from-flag".to_string())],
+        )
+        .unwrap();
+        assert_eq!(
+            merged,
+            [
+                ("region", "ny2".to_string()),
+                ("size", "50".to_string()),
+                ("assignPublicIp", "true".to_string()),
+                ("machineName", "from-flag".to_string())
+            ]
+        );
+        let err = merge_options_file(spec, "o.json", r#"{"sise":50}"#, vec![]).unwrap_err();
+        assert!(
+            err.message.starts_with(
+                "--optionsFile o.json: unknown key 'sise'; valid keys: region, machineType, size,"
+            ),
+            "{}",
+            err.message
+        );
+        assert!(merge_options_file(spec, "o.json", r#"{"size":[1]}"#, vec![]).is_err());
+        assert!(merge_options_file(spec, "o.json", "[]", vec![]).is_err());
     }
 
     #[test]

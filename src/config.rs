@@ -41,6 +41,12 @@ pub struct Environment {
     pub connect_timeout: Option<String>,
     pub request_timeout: Option<String>,
     pub home: Option<PathBuf>,
+    /// `PAPERSPACE_FORMAT`: json or table.
+    pub format: Option<String>,
+    /// `NO_COLOR` set to anything but the empty string.
+    pub no_color: bool,
+    /// `CI` set: no spinners.
+    pub ci: bool,
 }
 
 impl Environment {
@@ -55,17 +61,27 @@ impl Environment {
                 .filter(|h| !h.is_empty())
                 .map(PathBuf::from)
                 .or_else(std::env::home_dir),
+            format: var("PAPERSPACE_FORMAT").filter(|f| !f.is_empty()),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            ci: std::env::var_os("CI").is_some(),
         }
     }
 }
 
-/// The global flags that feed settings, as given on the command line.
+/// The client flags of the machines commands, as given on the command line.
 #[derive(Debug, Clone, Default)]
-pub struct GlobalFlags {
+pub struct ClientFlags {
     pub api_key: Option<String>,
     pub connect_timeout: Option<String>,
     pub request_timeout: Option<String>,
     pub debug: bool,
+    pub dry_run: bool,
+    /// `--format` / `-o`; `--json` is the same as `--format json`.
+    pub format: Option<String>,
+    pub columns: Option<String>,
+    pub no_header: bool,
+    pub color: Option<String>,
+    pub concurrency: Option<String>,
 }
 
 /// Everything the transport needs.
@@ -184,7 +200,7 @@ pub fn resolve_api_key(flag: Option<&str>, env: &Environment) -> Result<ApiKey> 
 
 /// Resolve every setting. Usage problems (host, timeouts, a malformed config file) are
 /// reported before a missing key, so a broken setup never looks like an auth failure.
-pub fn resolve(flags: &GlobalFlags, env: &Environment) -> Result<Settings> {
+pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
     let base_url = resolve_host(env.config_host.as_deref())?;
     let connect_timeout = resolve_timeout(
         flags.connect_timeout.as_deref(),

@@ -4,6 +4,7 @@
 
 use crate::emulator;
 use crate::error::exit;
+use crate::output::shell_quote;
 use std::process::{Command, Output};
 
 /// One step of the tour: the arguments after `paperspace`, and the exit code it should have.
@@ -16,18 +17,6 @@ fn step(args: &[&str], expected_exit: i32) -> Step {
     Step {
         args: args.iter().map(|a| a.to_string()).collect(),
         expected_exit,
-    }
-}
-
-/// Quote an argument for the printed command line, so it can be pasted into a shell.
-fn shell_quote(arg: &str) -> String {
-    let plain = arg
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@".contains(c));
-    if plain && !arg.is_empty() {
-        arg.to_string()
-    } else {
-        format!("'{}'", arg.replace('\'', r"'\''"))
     }
 }
 
@@ -188,17 +177,4 @@ fn tour(exe: &std::path::Path, url: &str) -> Result<(), u8> {
         run_checked(exe, url, &step)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shell_quote;
-
-    #[test]
-    fn printed_commands_can_be_pasted_into_a_shell() {
-        assert_eq!(shell_quote("ny2"), "ny2");
-        assert_eq!(shell_quote("East Coast (NY2)"), "'East Coast (NY2)'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote(""), "''");
-    }
 }

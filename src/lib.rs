@@ -14,19 +14,18 @@ pub mod demo;
 pub mod emulator;
 pub mod error;
 pub mod http;
+pub mod machines;
 pub mod output;
 pub mod waitfor;
 
-use api::request::{Invocation, ParamValue, build_request};
-use api::response::decode;
-use api::spec::Action;
+use api::request::{Invocation, ParamValue};
 use cli::Parsed;
-use config::{Environment, GlobalFlags};
-use error::{CliError, ErrorKind, Result, exit};
+use config::{ClientFlags, Environment};
+use error::{CliError, ErrorKind, exit};
 use http::Transport;
+use machines::{Format, Terminal};
+use output::progress::Progress;
 use std::ffi::OsString;
-use std::time::Duration;
-use waitfor::WaitPlan;
 
 /// Run the CLI on `args` and return the process exit code.
 pub fn run(args: Vec<OsString>, env: Environment) -> u8 {
@@ -41,21 +40,10 @@ pub fn run(args: Vec<OsString>, env: Environment) -> u8 {
             exit::USAGE
         }
         Ok(Parsed::Machines {
-            invocation,
-            globals,
-        }) => match execute(&invocation, &globals, &env) {
-            Ok(json) => match output::pretty(&json) {
-                Ok(text) => match output::write_stdout(&text) {
-                    Ok(()) => exit::SUCCESS,
-                    Err(e) => report(&e, false),
-                },
-                Err(e) => report(
-                    &CliError::internal(format!("cannot print the answer: {e}")),
-                    true,
-                ),
-            },
-            Err(e) => report(&e, true),
-        },
+            invocations,
+            batch,
+            flags,
+        }) => run_machines(&invocations, batch, &flags, &env, Terminal::detect()),
         Ok(Parsed::Emulator(args)) => {
             let outcome = emulator::Config::try_from(args)
                 .map_err(|e| CliError::usage(format!("emulator: {e:#}")))
@@ -74,7 +62,8 @@ pub fn run(args: Vec<OsString>, env: Environment) -> u8 {
 }
 
 /// Tell the user about a failure: one line on stderr and, when a machines command ran (or was
-/// at least named), the JSON error object on stdout for scripts. Returns the exit code.
+/// at least named) in JSON mode, the JSON error object on stdout for scripts. Returns the
+/// exit code.
 fn report(error: &CliError, json_to_stdout: bool) -> u8 {
     output::write_stderr(&output::render_error_line(error));
     if json_to_stdout {
@@ -84,41 +73,98 @@ fn report(error: &CliError, json_to_stdout: bool) -> u8 {
     error.exit_code()
 }
 
-/// Resolve settings, then run the command on a current-thread runtime; Ctrl-C ends it at
-/// once with the interrupted exit code.
-fn execute(invocation: &Invocation, globals: &GlobalFlags, env: &Environment) -> Result<String> {
-    let settings = config::resolve(globals, env)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// A machines command from validated arguments to output: presentation, dry run or
+/// confirmation, settings, then the requests on a current-thread runtime (Ctrl-C ends them
+/// at once with the interrupted exit code).
+fn run_machines(
+    invocations: &[Invocation],
+    batch: bool,
+    flags: &ClientFlags,
+    env: &Environment,
+    terminal: Terminal,
+) -> u8 {
+    let presentation = match machines::resolve_presentation(flags, env, terminal) {
+        Ok(p) => p,
+        Err(e) => return report(&e, true),
+    };
+    let json_errors = presentation.format == Format::Json;
+    if let Err(e) = machines::check_presentation(invocations, &presentation) {
+        return report(&e, json_errors);
+    }
+    if flags.dry_run {
+        return match config::resolve_host(env.config_host.as_deref()) {
+            Ok(base) => match output::write_stdout(&machines::dry_run(&base, invocations)) {
+                Ok(()) => exit::SUCCESS,
+                Err(e) => report(&e, false),
+            },
+            Err(e) => report(&e, json_errors),
+        };
+    }
+    if let Err(e) = confirm_destroy(invocations, terminal) {
+        return report(&e, json_errors);
+    }
+    let settings = match config::resolve(flags, env) {
+        Ok(s) => s,
+        Err(e) => return report(&e, json_errors),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::internal(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async {
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let e = CliError::internal(format!("cannot start the async runtime: {e}"));
+            return report(&e, json_errors);
+        }
+    };
+    let progress = Progress::new(presentation.progress);
+    let results = runtime.block_on(async {
         let transport = Transport::new(&settings)?;
         tokio::select! {
-            result = perform(&transport, invocation) => result,
+            results = machines::perform_all(&transport, invocations, presentation.concurrency, &progress) => Ok(results),
             _ = tokio::signal::ctrl_c() => Err(CliError::new(ErrorKind::Interrupted, "interrupted")),
         }
-    })
-}
-
-async fn perform(transport: &Transport, invocation: &Invocation) -> Result<String> {
-    match invocation.spec.action {
-        Action::Request => decode(&transport.send(&build_request(invocation)).await?),
-        Action::WaitFor => waitfor::wait_for(transport, &wait_plan(invocation)).await,
+    });
+    drop(progress);
+    let results = match results {
+        Ok(results) => results,
+        Err(e) => return report(&e, json_errors),
+    };
+    let shown = machines::present(invocations, results, batch, &presentation);
+    output::write_stderr(&shown.stderr);
+    match output::write_stdout(&shown.stdout) {
+        Ok(()) => shown.exit,
+        Err(e) => report(&e, false),
     }
 }
 
-fn wait_plan(invocation: &Invocation) -> WaitPlan {
-    let seconds = |name| invocation.seconds(name).unwrap_or_default();
-    let target = match invocation.get("state") {
-        Some(ParamValue::Text(state)) => state.to_ascii_lowercase(),
-        _ => unreachable!("state is a required flag of waitfor"),
+/// `destroy` asks first, but only when a person is there to answer (stdin and stderr are
+/// terminals) and `--yes` was not given: scripts and pipes are never prompted.
+fn confirm_destroy(invocations: &[Invocation], terminal: Terminal) -> error::Result<()> {
+    let Some(first) = invocations.first() else {
+        return Ok(());
     };
-    let timeout = seconds("timeout");
-    WaitPlan {
-        machine_id: invocation.text("machineId").unwrap_or_default().to_string(),
-        target,
-        interval: Duration::from_secs_f64(seconds("interval")),
-        timeout: (timeout > 0.0).then(|| Duration::from_secs_f64(timeout)),
+    let confirmed = matches!(first.get("yes"), Some(ParamValue::Bool(true)));
+    if first.spec.name != "destroy" || confirmed || !(terminal.stdin && terminal.stderr) {
+        return Ok(());
+    }
+    let ids: Vec<&str> = invocations
+        .iter()
+        .filter_map(|inv| inv.text("machineId"))
+        .collect();
+    let noun = if ids.len() == 1 {
+        "machine"
+    } else {
+        "machines"
+    };
+    output::write_stderr(&format!(
+        "Destroy {noun} {}? This cannot be undone. [y/N] ",
+        ids.join(", ")
+    ));
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(CliError::usage("cancelled: nothing was destroyed")),
     }
 }

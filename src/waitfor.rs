@@ -8,6 +8,7 @@ use crate::api::request::show_request;
 use crate::api::response::decode;
 use crate::error::{CliError, ErrorKind, Result};
 use crate::http::Transport;
+use crate::output::progress::Progress;
 use std::collections::HashSet;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -108,8 +109,17 @@ fn timed_out(plan: &WaitPlan, last_state: &Option<String>) -> CliError {
 }
 
 /// Poll until the machine reaches the target; returns the machine JSON of the last poll,
-/// exactly as the server sent it. An API error ends the wait with that error.
-pub async fn wait_for(transport: &Transport, plan: &WaitPlan) -> Result<String> {
+/// exactly as the server sent it. An API error ends the wait with that error. The spinner
+/// (a no-op off a terminal) shows the state of each poll.
+pub async fn wait_for(
+    transport: &Transport,
+    plan: &WaitPlan,
+    progress: &Progress,
+) -> Result<String> {
+    let spinner = progress.spinner(format!(
+        "waiting for {} to be {}",
+        plan.machine_id, plan.target
+    ));
     let request = show_request(&plan.machine_id);
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     let mut baseline = Baseline {
@@ -136,7 +146,10 @@ pub async fn wait_for(transport: &Transport, plan: &WaitPlan) -> Result<String> 
                     format!("machine {}: {message}", plan.machine_id),
                 ));
             }
-            Verdict::Pending(state) => last_state = state,
+            Verdict::Pending(state) => {
+                spinner.status(state.as_deref().unwrap_or("state unknown"));
+                last_state = state;
+            }
         }
         if baseline.errors_at_first_poll.is_none() {
             let events = machine.events.iter().flatten();

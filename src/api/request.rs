@@ -114,6 +114,21 @@ impl ApiRequest {
         format!("{}?{}", self.path, pairs.join("&"))
     }
 
+    /// The same request as a curl command line (`--dry-run`): the key is left to the shell as
+    /// `$PAPERSPACE_API_KEY`, so the line can be shared and pasted.
+    pub fn to_curl(&self, base_url: &str) -> String {
+        use crate::output::shell_quote;
+        let url = shell_quote(&format!("{base_url}{}", self.path_and_query()));
+        let key = r#"-H "X-Api-Key: $PAPERSPACE_API_KEY""#;
+        match (self.method, self.body_text()) {
+            (HttpMethod::Post, Some(body)) => format!(
+                "curl -X POST {url} {key} -H 'Content-Type: application/json' --data-raw {}",
+                shell_quote(&body)
+            ),
+            (method, _) => format!("curl -X {} {url} {key}", method.as_str()),
+        }
+    }
+
     /// The body as sent: compact JSON in flag order.
     pub fn body_text(&self) -> Option<String> {
         self.body
@@ -397,6 +412,20 @@ mod tests {
         assert_eq!(
             req.path_and_query(),
             "/machines/getAvailability?region=East%20Coast%20%28NY2%29&machineType=GPU%2B"
+        );
+    }
+
+    #[test]
+    fn dry_run_prints_a_curl_command_that_leaves_the_key_to_the_shell() {
+        let req = build("update", &[("machineId", "ps1"), ("machineName", "it's")]).unwrap();
+        assert_eq!(
+            req.to_curl("https://api.paperspace.io"),
+            r#"curl -X POST https://api.paperspace.io/machines/ps1/updateMachinePublic -H "X-Api-Key: $PAPERSPACE_API_KEY" -H 'Content-Type: application/json' --data-raw '{"machineId":"ps1","machineName":"it'\''s"}'"#
+        );
+        let req = build("list", &[("name", "a b")]).unwrap();
+        assert_eq!(
+            req.to_curl("http://127.0.0.1:8080"),
+            r#"curl -X GET 'http://127.0.0.1:8080/machines/getMachines?name=a%20b' -H "X-Api-Key: $PAPERSPACE_API_KEY""#
         );
     }
 

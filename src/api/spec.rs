@@ -105,6 +105,10 @@ pub struct CommandSpec {
     pub params: &'static [ParamSpec],
     pub rules: &'static [Rule],
     pub action: Action,
+    /// `--machineId` may be repeated or comma-separated: one request per machine.
+    pub many_ids: bool,
+    /// The state `--wait` waits for after the action (None: the command has no `--wait`).
+    pub wait_target: Option<&'static str>,
     pub example: &'static str,
 }
 
@@ -151,6 +155,35 @@ const fn client(
         default: Some(default),
     }
 }
+
+/// A client-only switch (a bare flag means true; never sent).
+const fn client_switch(name: &'static str, help: &'static str) -> ParamSpec {
+    ParamSpec {
+        name,
+        kind: ValueKind::Switch,
+        required: false,
+        wire: Wire::ClientOnly,
+        help,
+        default: None,
+    }
+}
+
+const INTERVAL: ParamSpec = client(
+    "interval",
+    ValueKind::Seconds { allow_zero: false },
+    "5",
+    "Seconds between polls while waiting (fractions allowed).",
+);
+const TIMEOUT: ParamSpec = client(
+    "timeout",
+    ValueKind::Seconds { allow_zero: true },
+    "900",
+    "Give up waiting after this many seconds (exit 124); 0 waits without limit. Stops early (exit 5) when the machine records a new error event.",
+);
+const WAIT: ParamSpec = client_switch(
+    "wait",
+    "Wait until the action is done (the machine ready, or off after stop), then print the machine; uses --interval and --timeout.",
+);
 
 use ValueKind::*;
 
@@ -263,6 +296,18 @@ const CREATE: &[ParamSpec] = &[
         Switch,
         "Enable NVLink on compatible machine types.",
     ),
+    ParamSpec {
+        default: None,
+        ..client(
+            "optionsFile",
+            Text,
+            "",
+            "A JSON file whose keys are the flags above (e.g. {\"region\": \"ny2\", \"size\": 50}); flags given on the command line win.",
+        )
+    },
+    WAIT,
+    INTERVAL,
+    TIMEOUT,
 ];
 
 const CREATE_RULES: &[Rule] = &[
@@ -382,6 +427,10 @@ const LIST: &[ParamSpec] = &[
         Text,
         "script date/time last run value to match on.",
     ),
+    client_switch(
+        "all",
+        "Follow the pages (--limit per page, default 1000, from --skip) until the last, and print one array.",
+    ),
 ];
 
 /// The whole `machines` namespace, in the order `paperspace machines --help` lists it.
@@ -394,6 +443,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         params: CREATE,
         rules: CREATE_RULES,
         action: Action::Request,
+        many_ids: false,
+        wait_target: Some("ready"),
         example: "paperspace machines create --region \"East Coast (NY2)\" --machineType P4000 --size 50 --billingType hourly --machineName \"My Machine 1\" --templateId tbu200wi",
     },
     CommandSpec {
@@ -401,9 +452,20 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: "Start a machine (a no-op if it is already started)",
         method: HttpMethod::Post,
         path: "/machines/{machineId}/start",
-        params: &[req("machineId", Id, "Id of the machine to start.")],
+        params: &[
+            req(
+                "machineId",
+                Id,
+                "Id of the machine to start. Repeat the flag (or separate ids with commas) to act on several machines at once.",
+            ),
+            WAIT,
+            INTERVAL,
+            TIMEOUT,
+        ],
         rules: &[],
         action: Action::Request,
+        many_ids: true,
+        wait_target: Some("ready"),
         example: "paperspace machines start --machineId psfj3c701",
     },
     CommandSpec {
@@ -411,9 +473,20 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: "Stop a machine (a no-op if it is already stopped)",
         method: HttpMethod::Post,
         path: "/machines/{machineId}/stop",
-        params: &[req("machineId", Id, "Id of the machine to shut down.")],
+        params: &[
+            req(
+                "machineId",
+                Id,
+                "Id of the machine to shut down. Repeat the flag (or separate ids with commas) to act on several machines at once.",
+            ),
+            WAIT,
+            INTERVAL,
+            TIMEOUT,
+        ],
         rules: &[],
         action: Action::Request,
+        many_ids: true,
+        wait_target: Some("off"),
         example: "paperspace machines stop --machineId psfj3c701",
     },
     CommandSpec {
@@ -421,9 +494,20 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: "Restart a machine",
         method: HttpMethod::Post,
         path: "/machines/{machineId}/restart",
-        params: &[req("machineId", Id, "Id of the machine to restart.")],
+        params: &[
+            req(
+                "machineId",
+                Id,
+                "Id of the machine to restart. Repeat the flag (or separate ids with commas) to act on several machines at once.",
+            ),
+            WAIT,
+            INTERVAL,
+            TIMEOUT,
+        ],
         rules: &[],
         action: Action::Request,
+        many_ids: true,
+        wait_target: Some("ready"),
         example: "paperspace machines restart --machineId psfj3c701",
     },
     CommandSpec {
@@ -432,15 +516,25 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: HttpMethod::Post,
         path: "/machines/{machineId}/destroyMachine",
         params: &[
-            req("machineId", Id, "The id of the machine to destroy."),
+            req(
+                "machineId",
+                Id,
+                "The id of the machine to destroy. Repeat the flag (or separate ids with commas) to destroy several.",
+            ),
             opt(
                 "releasePublicIp",
                 Switch,
                 "Releases any assigned public ip address for the machine; defaults to false.",
             ),
+            client_switch(
+                "yes",
+                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
+            ),
         ],
         rules: &[],
         action: Action::Request,
+        many_ids: true,
+        wait_target: None,
         example: "paperspace machines destroy --machineId psfj3c701 --releasePublicIp",
     },
     CommandSpec {
@@ -451,6 +545,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         params: UPDATE,
         rules: &[Rule::NotBothTrue("assignPublicIp", "dynamicPublicIp")],
         action: Action::Request,
+        many_ids: false,
+        wait_target: None,
         example: "paperspace machines update --machineId psec02yp2 --machineName \"New Machine Name\"",
     },
     CommandSpec {
@@ -461,6 +557,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         params: LIST,
         rules: &[],
         action: Action::Request,
+        many_ids: false,
+        wait_target: None,
         example: "paperspace machines list --state ready --limit 10",
     },
     CommandSpec {
@@ -468,9 +566,15 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: "Show a machine, with its events",
         method: HttpMethod::Get,
         path: "/machines/getMachinePublic",
-        params: &[req("machineId", Id, "ID of the machine to show.")],
+        params: &[req(
+            "machineId",
+            Id,
+            "ID of the machine to show. Repeat the flag (or separate ids with commas) to show several.",
+        )],
         rules: &[],
         action: Action::Request,
+        many_ids: true,
+        wait_target: None,
         example: "paperspace machines show --machineId psec02yp2",
     },
     CommandSpec {
@@ -489,6 +593,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         action: Action::Request,
+        many_ids: false,
+        wait_target: None,
         example: "paperspace machines setAccessForUser --machineId psec02yp2 --userId ubx9ce8k --enableAccess true",
     },
     CommandSpec {
@@ -510,6 +616,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         action: Action::Request,
+        many_ids: false,
+        wait_target: None,
         example: "paperspace machines utilization --machineId psec02yp2 --billingMonth 2022-03",
     },
     CommandSpec {
@@ -518,7 +626,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         method: HttpMethod::Get,
         path: "/machines/getMachinePublic",
         params: &[
-            req("machineId", Id, "Id of the machine to wait for."),
+            req(
+                "machineId",
+                Id,
+                "Id of the machine to wait for. Repeat the flag (or separate ids with commas) to wait for several.",
+            ),
             ParamSpec {
                 wire: Wire::ClientOnly,
                 ..req(
@@ -527,21 +639,13 @@ pub const COMMANDS: &[CommandSpec] = &[
                     "Name of the state to wait for, either off, serviceready, ready (any case).",
                 )
             },
-            client(
-                "interval",
-                Seconds { allow_zero: false },
-                "5",
-                "Seconds between polls (fractions allowed).",
-            ),
-            client(
-                "timeout",
-                Seconds { allow_zero: true },
-                "900",
-                "Give up after this many seconds (exit 124); 0 waits without limit. Stops early (exit 5) when the machine records a new error event.",
-            ),
+            INTERVAL,
+            TIMEOUT,
         ],
         rules: &[],
         action: Action::WaitFor,
+        many_ids: true,
+        wait_target: None,
         example: "paperspace machines waitfor --machineId psec02yp2 --state ready --timeout 600",
     },
     CommandSpec {
@@ -563,6 +667,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         action: Action::Request,
+        many_ids: false,
+        wait_target: None,
         example: "paperspace machines availability --region \"East Coast (NY2)\" --machineType P4000",
     },
 ];
@@ -619,6 +725,24 @@ mod tests {
                 for name in named {
                     assert!(cmd.param(name).is_some(), "{}: {name}", cmd.name);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn commands_with_wait_have_its_interval_and_timeout() {
+        for cmd in COMMANDS {
+            let has = |name| cmd.param(name).is_some();
+            assert_eq!(cmd.wait_target.is_some(), has("wait"), "{}", cmd.name);
+            if has("wait") || cmd.action == Action::WaitFor {
+                assert!(has("interval") && has("timeout"), "{}", cmd.name);
+            }
+            if cmd.many_ids {
+                assert!(
+                    cmd.param("machineId").is_some_and(|p| p.required),
+                    "{}",
+                    cmd.name
+                );
             }
         }
     }
