@@ -7,6 +7,7 @@ use crate::api::spec::{COMMANDS, CommandSpec, ParamSpec, ValueKind};
 use crate::config::ClientFlags;
 use crate::emulator::EmulatorArgs;
 use crate::error::{CliError, Result};
+use crate::login::LoginArgs;
 use clap::error::{ContextKind, ContextValue, ErrorKind as ClapErrorKind};
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
 use std::ffi::OsString;
@@ -56,6 +57,8 @@ pub enum Parsed {
         flags: ClientFlags,
     },
     Emulator(EmulatorArgs),
+    Login(LoginArgs),
+    Logout,
     Demo {
         transition_ms: u64,
     },
@@ -90,10 +93,15 @@ fn value_name(kind: ValueKind) -> &'static str {
 
 fn param_arg(spec: &CommandSpec, param: &ParamSpec) -> Arg {
     let repeatable = spec.many_ids && param.name == "machineId";
-    let mut arg = Arg::new(param.name)
-        .long(param.name)
-        .help(param.help)
-        .required(param.required)
+    let mut arg = Arg::new(param.name).long(param.name).help(param.help);
+    // With an options file the required flags may come from the file; `validate` names any
+    // that are still missing after the merge.
+    arg = if param.required && spec.param("optionsFile").is_some() {
+        arg.required_unless_present("optionsFile")
+    } else {
+        arg.required(param.required)
+    };
+    let mut arg = arg
         .action(if repeatable {
             ArgAction::Append
         } else {
@@ -117,14 +125,31 @@ fn param_arg(spec: &CommandSpec, param: &ParamSpec) -> Arg {
 }
 
 fn machine_command(spec: &CommandSpec) -> Command {
-    Command::new(spec.name)
+    let command = Command::new(spec.name)
         .about(spec.about)
         .args(spec.params.iter().map(|p| param_arg(spec, p)))
-        .after_help(format!("Example:\n  {}", spec.example))
+        .after_help(format!("Example:\n  {}", spec.example));
+    if spec.param("optionsFile").is_none() {
+        return command;
+    }
+    // clap leaves "required unless --optionsFile" flags out of the usage line: spell both forms.
+    let required: Vec<String> = spec
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("--{} <{}>", p.name, value_name(p.kind)))
+        .collect();
+    command.override_usage(format!(
+        "paperspace machines {name} {} [OPTIONS]\n       paperspace machines {name} --optionsFile <TEXT> [OPTIONS]",
+        required.join(" "),
+        name = spec.name
+    ))
 }
 
-fn client_args() -> [Arg; 12] {
-    [
+/// The client flags. On `machines` they are global (before or after the command name); a
+/// hidden copy on the top level accepts the legacy `paperspace --apiKey K machines ...`.
+fn client_args(on_machines: bool) -> Vec<Arg> {
+    let args: [Arg; 12] = [
         Arg::new(API_KEY)
             .long(API_KEY)
             .alias("api-key")
@@ -189,7 +214,16 @@ fn client_args() -> [Arg; 12] {
             .value_name("N")
             .help("Requests in flight at once when several machine ids are given [default: 8]")
             .global(true),
-    ]
+    ];
+    args.into_iter()
+        .map(|arg| {
+            if on_machines {
+                arg
+            } else {
+                arg.global(false).hide(true)
+            }
+        })
+        .collect()
 }
 
 /// The whole CLI. Cheap to build (no I/O), so `--help` stays instant.
@@ -199,14 +233,21 @@ pub fn command() -> Command {
         .about("A fast, dependable CLI for Paperspace Core machines (drop-in for paperspace-node)")
         .subcommand_required(true)
         .arg_required_else_help(true)
+        .args(client_args(false))
         .subcommand(
             Command::new("machines")
                 .about("Create, control and inspect Paperspace Core machines")
                 .subcommand_required(true)
                 .arg_required_else_help(true)
-                .args(client_args())
+                .args(client_args(true))
                 .subcommands(COMMANDS.iter().map(machine_command)),
         )
+        .subcommand(
+            LoginArgs::augment_args(Command::new("login"))
+                .about("Save an API key in ~/.paperspace/config.json (checked with the API first)")
+                .after_help("Examples:\n  paperspace login --apiKey KEY\n  pass show paperspace | paperspace login\n  paperspace login --email me@example.com"),
+        )
+        .subcommand(Command::new("logout").about("Remove the saved API key (other settings in the file are kept)"))
         .subcommand(EmulatorArgs::augment_args(Command::new("emulator")))
         .subcommand(
             Command::new("demo")
@@ -220,6 +261,16 @@ pub fn command() -> Command {
                         .help("How long each lifecycle step of the emulated machine takes"),
                 ),
         )
+        .subcommand(
+            Command::new("completion")
+                .about("Print a shell completion script (e.g. source <(paperspace completion bash))")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(["bash", "zsh", "fish", "powershell", "elvish"]),
+                ),
+        )
+        .subcommand(Command::new("man").about("Print the man page (roff; e.g. paperspace man | man -l -)"))
         .after_help(
             "Exit codes: 0 success, 1 API error, 2 usage error, 3 network failure or timeout,\n4 authentication, 5 machine failed (waitfor), 124 waitfor timed out, 130 interrupted.",
         )
@@ -275,6 +326,17 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
                 .map(Parsed::Emulator)
                 .map_err(|e| CliError::usage(one_line(&e)));
         }
+        Some(("login", login)) => {
+            return LoginArgs::from_arg_matches(login)
+                .map(Parsed::Login)
+                .map_err(|e| CliError::usage(one_line(&e)));
+        }
+        Some(("logout", _)) => return Ok(Parsed::Logout),
+        Some(("completion", completion)) => {
+            let shell = completion.get_one::<String>("shell").map(String::as_str);
+            return Ok(Parsed::Print(completion_script(shell.unwrap_or("bash"))));
+        }
+        Some(("man", _)) => return Ok(Parsed::Print(man_page())),
         Some(("demo", demo)) => {
             return Ok(Parsed::Demo {
                 transition_ms: demo.get_one::<u64>("transition-ms").copied().unwrap_or(400),
@@ -291,7 +353,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
         .iter()
         .find(|c| c.name == name)
         .expect("clap only accepts commands of the table");
-    let flags = client_flags(sub);
+    let flags = client_flags(sub, &matches);
     let mut raw = raw_values_in_flag_order(spec, sub);
     if let Some(path) = take_value(&mut raw, "optionsFile") {
         let text = std::fs::read_to_string(&path)
@@ -386,28 +448,56 @@ pub fn merge_options_file(
     Ok(merged)
 }
 
-/// The client flags, read from the leaf command's matches (clap propagates them there).
-fn client_flags(matches: &ArgMatches) -> ClientFlags {
+/// The client flags: from the leaf command's matches (clap propagates the `machines` ones
+/// there), else from the top level (the legacy `paperspace --apiKey K machines ...`).
+fn client_flags(leaf: &ArgMatches, top: &ArgMatches) -> ClientFlags {
+    let text = |id: &str| {
+        leaf.get_one::<String>(id)
+            .or_else(|| top.get_one::<String>(id))
+            .cloned()
+    };
+    let flag = |id: &str| leaf.get_flag(id) || top.get_flag(id);
     // `--apiKey` before `--api_key`; an empty value falls through, as in the legacy CLI.
     let api_key = [API_KEY, API_KEY_UNDERSCORE]
-        .iter()
-        .filter_map(|id| matches.get_one::<String>(id))
-        .find(|key| !key.is_empty())
-        .cloned();
-    let text = |id: &str| matches.get_one::<String>(id).cloned();
+        .into_iter()
+        .filter_map(text)
+        .find(|key| !key.is_empty());
     ClientFlags {
         api_key,
         connect_timeout: text(CONNECT_TIMEOUT),
         request_timeout: text(REQUEST_TIMEOUT),
-        debug: matches.get_flag(DEBUG),
-        dry_run: matches.get_flag(DRY_RUN),
+        debug: flag(DEBUG),
+        dry_run: flag(DRY_RUN),
         // `--json` is the legacy spelling of the default; an explicit --format wins.
-        format: text(FORMAT).or_else(|| matches.get_flag(JSON).then(|| "json".to_string())),
+        format: text(FORMAT).or_else(|| flag(JSON).then(|| "json".to_string())),
         columns: text(COLUMNS),
-        no_header: matches.get_flag(NO_HEADER),
+        no_header: flag(NO_HEADER),
         color: text(COLOR),
         concurrency: text(CONCURRENCY),
     }
+}
+
+/// The completion script for `shell` (one of the values clap accepted).
+fn completion_script(shell: &str) -> String {
+    use clap_complete::Shell;
+    let shell = match shell {
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
+        "powershell" => Shell::PowerShell,
+        "elvish" => Shell::Elvish,
+        _ => Shell::Bash,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command(), "paperspace", &mut script);
+    String::from_utf8_lossy(&script).into_owned()
+}
+
+fn man_page() -> String {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command())
+        .render(&mut page)
+        .expect("rendering into memory cannot fail");
+    String::from_utf8_lossy(&page).into_owned()
 }
 
 /// The given flags of a command with their raw text, in command-line order.

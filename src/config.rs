@@ -88,7 +88,8 @@ pub struct ClientFlags {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub base_url: String,
-    pub api_key: ApiKey,
+    /// `None` only for the login requests that authenticate otherwise.
+    pub api_key: Option<ApiKey>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub debug: bool,
@@ -219,11 +220,74 @@ pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
     let api_key = resolve_api_key(flags.api_key.as_deref(), env)?;
     Ok(Settings {
         base_url,
-        api_key,
+        api_key: Some(api_key),
         connect_timeout,
         request_timeout,
         debug: flags.debug,
     })
+}
+
+/// Replace the config file with `config`, so that a reader (or a crash) only ever sees the
+/// old file or the new one: write a temp file beside it (owner-only, 0600), flush it to disk,
+/// then rename it over the old one. The directory is created owner-only (0700).
+pub fn write_config(path: &Path, config: &Map<String, Value>) -> Result<()> {
+    let fail = |what: &str, e: std::io::Error| {
+        CliError::usage(format!("cannot {what} {}: {e}", path.display()))
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| fail("create the directory of", e))?;
+
+    let mut text = serde_json::to_string_pretty(config).expect("a JSON map always serialises");
+    text.push('\n');
+    let unique = std::process::id() as u128 * 1_000_000_007
+        + std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+    let temp = dir.join(format!(".config.json.{unique:x}.tmp"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temp).and_then(|mut file| {
+        use std::io::Write;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(fail("write", e));
+    }
+    Ok(())
+}
+
+/// Save `key` (and the token's `name`, as the legacy CLI did) in the config file, keeping
+/// every other key the file has.
+pub fn save_api_key(path: &Path, key: &ApiKey, name: Option<&str>) -> Result<()> {
+    let mut config = read_config(path)?.unwrap_or_default();
+    config.insert("apiKey".into(), Value::String(key.expose().to_string()));
+    if let Some(name) = name {
+        config.insert("name".into(), Value::String(name.to_string()));
+    }
+    write_config(path, &config)
+}
+
+/// Remove `apiKey` from the config file, keeping the rest. Returns whether there was one.
+pub fn remove_api_key(path: &Path) -> Result<bool> {
+    let Some(mut config) = read_config(path)? else {
+        return Ok(false);
+    };
+    if config.shift_remove("apiKey").is_none() {
+        return Ok(false);
+    }
+    write_config(path, &config)?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -237,7 +301,7 @@ mod tests {
         }
     }
 
-    fn write_config(home: &Path, text: &str) {
+    fn write_config_text(home: &Path, text: &str) {
         std::fs::create_dir_all(home.join(".paperspace")).unwrap();
         std::fs::write(config_path(home), text).unwrap();
     }
@@ -245,7 +309,7 @@ mod tests {
     #[test]
     fn key_precedence_is_flag_then_env_then_config_and_empty_values_fall_through() {
         let home = tempfile::tempdir().unwrap();
-        write_config(home.path(), r#"{"apiKey":"from-file","name":"x"}"#);
+        write_config_text(home.path(), r#"{"apiKey":"from-file","name":"x"}"#);
         let mut env = env_with_home(home.path());
         assert_eq!(resolve_api_key(None, &env).unwrap().expose(), "from-file");
         env.api_key = Some("from-env".into());
@@ -271,16 +335,16 @@ mod tests {
         let env = env_with_home(home.path());
         let err = resolve_api_key(None, &env).unwrap_err();
         assert_eq!(err.exit_code(), 4);
-        write_config(home.path(), r#"{"name":"no key"}"#);
+        write_config_text(home.path(), r#"{"name":"no key"}"#);
         assert_eq!(resolve_api_key(None, &env).unwrap_err().exit_code(), 4);
-        write_config(home.path(), "{not json");
+        write_config_text(home.path(), "{not json");
         let err = resolve_api_key(None, &env).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(
             err.message
                 .contains(&config_path(home.path()).display().to_string())
         );
-        write_config(home.path(), "[1]");
+        write_config_text(home.path(), "[1]");
         assert!(
             resolve_api_key(None, &env)
                 .unwrap_err()
@@ -328,6 +392,57 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("for T")
+        );
+    }
+
+    #[test]
+    fn saving_a_key_keeps_other_keys_and_is_owner_only() {
+        let home = tempfile::tempdir().unwrap();
+        let path = config_path(home.path());
+        write_config_text(
+            home.path(),
+            r#"{"name":"old","team":"t1","apiKey":"old-key"}"#,
+        );
+        save_api_key(&path, &ApiKey::new("new-key"), None).unwrap();
+        let saved = read_config(&path).unwrap().unwrap();
+        assert_eq!(
+            serde_json::Value::Object(saved).to_string(),
+            r#"{"name":"old","team":"t1","apiKey":"new-key"}"#
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temp file is left behind");
+        assert!(remove_api_key(&path).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\n  \"name\": \"old\",\n  \"team\": \"t1\"\n}\n"
+        );
+        assert!(!remove_api_key(&path).unwrap());
+    }
+
+    #[test]
+    fn a_new_config_directory_is_owner_only() {
+        let home = tempfile::tempdir().unwrap();
+        let path = config_path(home.path());
+        save_api_key(&path, &ApiKey::new("k"), Some("token")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(mode, 0o700);
+        }
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\n  \"apiKey\": \"k\",\n  \"name\": \"token\"\n}\n"
         );
     }
 

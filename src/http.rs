@@ -34,12 +34,16 @@ impl Transport {
         // ring, not aws-lc: installing it here is what `rustls-no-provider` asks of us.
         let _ = rustls::crypto::ring::default_provider().install_default();
 
-        let mut key = HeaderValue::from_str(settings.api_key.expose()).map_err(|_| {
-            CliError::usage("the API key contains characters that cannot be sent in an HTTP header")
-        })?;
-        key.set_sensitive(true);
         let mut headers = HeaderMap::new();
-        headers.insert("x-api-key", key);
+        if let Some(api_key) = &settings.api_key {
+            let mut key = HeaderValue::from_str(api_key.expose()).map_err(|_| {
+                CliError::usage(
+                    "the API key contains characters that cannot be sent in an HTTP header",
+                )
+            })?;
+            key.set_sensitive(true);
+            headers.insert("x-api-key", key);
+        }
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 
         let client = reqwest::Client::builder()
@@ -189,6 +193,14 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 
 fn trace_request(request: &ApiRequest, url: &str, body: Option<&str>) {
     let mut err = std::io::stderr().lock();
+    // A login's access token travels in the query: never print it.
+    let url = match url.split_once("access_token=") {
+        Some((before, after)) => {
+            let rest = after.find('&').map(|i| &after[i..]).unwrap_or("");
+            format!("{before}access_token=<redacted>{rest}")
+        }
+        None => url.to_string(),
+    };
     let _ = writeln!(err, "> {} {url}", request.method.as_str());
     let _ = writeln!(err, "> x-api-key: <redacted>");
     if let Some(body) = body {

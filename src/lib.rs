@@ -14,6 +14,7 @@ pub mod demo;
 pub mod emulator;
 pub mod error;
 pub mod http;
+pub mod login;
 pub mod machines;
 pub mod output;
 pub mod waitfor;
@@ -57,6 +58,14 @@ pub fn run(args: Vec<OsString>, env: Environment) -> u8 {
             }
         }
         Ok(Parsed::Demo { transition_ms }) => demo::run(transition_ms),
+        Ok(Parsed::Login(args)) => match login::login(&args, &env, Terminal::detect()) {
+            Ok(()) => exit::SUCCESS,
+            Err(e) => report(&e, false),
+        },
+        Ok(Parsed::Logout) => match login::logout(&env) {
+            Ok(()) => exit::SUCCESS,
+            Err(e) => report(&e, false),
+        },
         Err(e) => report(&e, command_known),
     }
 }

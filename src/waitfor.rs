@@ -55,9 +55,14 @@ fn newest_event(events: &[MachineEvent]) -> Option<&MachineEvent> {
         .or_else(|| events.first())
 }
 
-/// An error is new if it happened after the wait began: the event was created, modified or
-/// finished since then (a `start` run just before `waitfor` fails while we wait), or it was
-/// not yet an error on the first poll (which holds even when the clocks disagree).
+/// How long before the wait began an error still counts as new: `start` then `waitfor` run
+/// seconds apart, and a start that failed in between must stop the wait, while an error
+/// from yesterday must not.
+pub const RECENT_ERROR_GRACE: Duration = Duration::from_secs(60);
+
+/// An error is new if its event was created, modified or finished since shortly before the
+/// wait began (`RECENT_ERROR_GRACE`), or if it was not yet an error on the first poll (which
+/// holds even when the clocks disagree).
 fn is_new(event: &MachineEvent, baseline: &Baseline) -> bool {
     let became_error_since_first_poll = match (&baseline.errors_at_first_poll, &event.handle) {
         (Some(old_errors), Some(handle)) => !old_errors.contains(handle),
@@ -67,7 +72,8 @@ fn is_new(event: &MachineEvent, baseline: &Baseline) -> bool {
         .into_iter()
         .filter_map(|t| parse_time(t.as_deref()))
         .max();
-    became_error_since_first_poll || latest.is_some_and(|t| t >= baseline.started_at)
+    let since = baseline.started_at - RECENT_ERROR_GRACE;
+    became_error_since_first_poll || latest.is_some_and(|t| t >= since)
 }
 
 /// Decide one poll: reached (server state equals the target, in any case), failed (the newest
@@ -230,6 +236,25 @@ mod tests {
         assert_eq!(
             assess(&m, "ready", &baseline(Some(&["h-old"]))),
             Verdict::Pending(Some("starting".into()))
+        );
+    }
+
+    #[test]
+    fn an_error_from_just_before_the_wait_counts_and_one_from_long_ago_does_not() {
+        let event = |at: &str| {
+            format!(
+                r#"{{"state":"off","events":[{{"name":"start","state":"error","errorMsg":"full","handle":"h","dtCreated":"{at}","dtFinished":"{at}"}}]}}"#
+            )
+        };
+        let just_before = machine(&event("2022-03-14T14:59:30.000Z"));
+        assert_eq!(
+            assess(&just_before, "ready", &baseline(None)),
+            Verdict::Failed("start failed: full".into())
+        );
+        let long_ago = machine(&event("2022-03-14T14:58:00.000Z"));
+        assert_eq!(
+            assess(&long_ago, "ready", &baseline(None)),
+            Verdict::Pending(Some("off".into()))
         );
     }
 

@@ -151,6 +151,10 @@ pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
         ValueKind::Id => {
             if raw.trim().is_empty() {
                 Err(CliError::usage(format!("--{flag} must not be empty")))
+            } else if raw == "." || raw == ".." {
+                // A URL path cannot carry these as a segment: they would address another
+                // endpoint (`/machines/../start` is `/start`).
+                Err(invalid("'.' and '..' cannot be ids"))
             } else {
                 Ok(ParamValue::Text(raw.to_string()))
             }

@@ -2,6 +2,7 @@
 mod auth;
 mod commands;
 mod e2e;
+mod ergonomics;
 mod errors;
 mod fixtures;
 mod help;
