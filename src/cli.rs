@@ -218,7 +218,7 @@ fn client_args(on_machines: bool) -> Vec<Arg> {
     args.into_iter()
         .map(|arg| {
             if on_machines {
-                arg
+                arg.help_heading("Client options")
             } else {
                 arg.global(false).hide(true)
             }
@@ -229,6 +229,8 @@ fn client_args(on_machines: bool) -> Vec<Arg> {
 /// The whole CLI. Cheap to build (no I/O), so `--help` stays instant.
 pub fn command() -> Command {
     Command::new("paperspace")
+        // Fixed, so help reads the same whatever the executable is called (paperspace.exe).
+        .bin_name("paperspace")
         .version(env!("CARGO_PKG_VERSION"))
         .about("A fast, dependable CLI for Paperspace Core machines (drop-in for paperspace-node)")
         .subcommand_required(true)

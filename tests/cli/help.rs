@@ -235,3 +235,120 @@ async fn interrupt_exits_130_at_once() {
         "error: interrupted\n"
     );
 }
+
+/// Every help screen as a snapshot (tests/cli/snapshots): a change to any flag, description
+/// or example shows up in review. Update with `INSTA_UPDATE=always cargo test --test cli`.
+#[test]
+fn help_screens_match_their_snapshots() {
+    let sandbox = Sandbox::new();
+    let mut screens: Vec<Vec<&str>> = vec![
+        vec![],
+        vec!["machines"],
+        vec!["login"],
+        vec!["logout"],
+        vec!["emulator"],
+        vec!["demo"],
+        vec!["completion"],
+        vec!["man"],
+    ];
+    screens.extend(COMMANDS.iter().map(|c| vec!["machines", c.name]));
+    for words in screens {
+        let mut args = words.clone();
+        args.push("--help");
+        let out = run(sandbox.bare(), &args);
+        assert_eq!(out.code, 0, "{args:?}");
+        let name = if words.is_empty() {
+            "paperspace".to_string()
+        } else {
+            format!("paperspace {}", words.join(" "))
+        };
+        insta::assert_snapshot!(
+            name.replace(' ', "_"),
+            out.stdout,
+            &format!("{name} --help")
+        );
+    }
+}
+
+#[test]
+fn completion_scripts_and_the_man_page_are_generated() {
+    let sandbox = Sandbox::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(sandbox.bare(), &["completion", shell]);
+        assert_eq!(out.code, 0, "{shell}");
+        assert!(
+            out.stdout.contains("paperspace") && out.stdout.contains("machineId"),
+            "{shell}"
+        );
+    }
+    let out = run(sandbox.bare(), &["completion", "tcsh"]);
+    assert_eq!(out.code, 2);
+    let out = run(sandbox.bare(), &["man"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.starts_with(".ie \\n(.g .ds Aq") || out.stdout.contains(".TH paperspace"),
+        "{}",
+        &out.stdout[..200.min(out.stdout.len())]
+    );
+    assert!(out.stdout.contains("machines"));
+}
+
+/// The bash completion loads in bash and completes commands and flags.
+#[cfg(unix)]
+#[test]
+fn bash_completion_completes_commands_and_flags() {
+    let bash_ok = std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !bash_ok {
+        eprintln!("skipped: bash is not installed");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let script = sandbox.home.path().join("paperspace.bash");
+    std::fs::write(&script, run(sandbox.bare(), &["completion", "bash"]).stdout).unwrap();
+    let complete = |words: &str| -> String {
+        let program = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); COMP_LINE=\"${{COMP_WORDS[*]}}\"; COMP_POINT=${{#COMP_LINE}}; _paperspace paperspace \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "-c", &program])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let commands = complete("paperspace machines st");
+    assert_eq!(commands.lines().collect::<Vec<_>>(), ["start", "stop"]);
+    let flags = complete("paperspace machines stop --mach");
+    assert!(flags.lines().any(|l| l == "--machineId"), "{flags}");
+    let top = complete("paperspace ''");
+    for word in ["machines", "login", "emulator", "completion"] {
+        assert!(top.lines().any(|l| l == word), "{word} in {top}");
+    }
+}
+
+/// Legacy scripts put the key before the namespace.
+#[tokio::test]
+async fn client_flags_before_the_namespace_work_as_in_the_legacy_cli() {
+    use wiremock::matchers::{header, method};
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    wiremock::Mock::given(method("GET"))
+        .and(header("x-api-key", "front-key"))
+        .respond_with(json_response(200, "[]"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    run(
+        sandbox.cli(&server),
+        &["--apiKey", "front-key", "machines", "list"],
+    )
+    .assert_success("[]\n");
+}

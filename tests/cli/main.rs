@@ -6,5 +6,6 @@ mod ergonomics;
 mod errors;
 mod fixtures;
 mod help;
+mod session;
 mod support;
 mod waitfor;
