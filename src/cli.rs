@@ -27,6 +27,8 @@ const COLUMNS: &str = "columns";
 const NO_HEADER: &str = "no-header";
 const COLOR: &str = "color";
 const CONCURRENCY: &str = "concurrency";
+const RETRIES: &str = "retries";
+const ALLOW_INSECURE_HTTP: &str = "allow-insecure-http";
 
 /// Client flags that take a value, as typed on the command line (for the argv scans below).
 const GLOBAL_VALUE_FLAGS: &[&str] = &[
@@ -40,6 +42,7 @@ const GLOBAL_VALUE_FLAGS: &[&str] = &[
     "--columns",
     "--color",
     "--concurrency",
+    "--retries",
 ];
 
 /// What the user asked for.
@@ -149,7 +152,7 @@ fn machine_command(spec: &CommandSpec) -> Command {
 /// The client flags. On `machines` they are global (before or after the command name); a
 /// hidden copy on the top level accepts the legacy `paperspace --apiKey K machines ...`.
 fn client_args(on_machines: bool) -> Vec<Arg> {
-    let args: [Arg; 12] = [
+    let args: [Arg; 14] = [
         Arg::new(API_KEY)
             .long(API_KEY)
             .alias("api-key")
@@ -208,6 +211,16 @@ fn client_args(on_machines: bool) -> Vec<Arg> {
             .long(DRY_RUN)
             .action(ArgAction::SetTrue)
             .help("Print the request as a curl command and send nothing")
+            .global(true),
+        Arg::new(RETRIES)
+            .long(RETRIES)
+            .value_name("N")
+            .help("Retries of reads and start/stop/restart after a connection failure, 429, 502, 503 or 504 [default: 3; env PAPERSPACE_RETRIES]")
+            .global(true),
+        Arg::new(ALLOW_INSECURE_HTTP)
+            .long(ALLOW_INSECURE_HTTP)
+            .action(ArgAction::SetTrue)
+            .help("Allow a plain http:// PAPERSPACE_CONFIG_HOST that is not this machine (the key would travel unencrypted) [env PAPERSPACE_ALLOW_INSECURE_HTTP]")
             .global(true),
         Arg::new(CONCURRENCY)
             .long(CONCURRENCY)
@@ -476,6 +489,8 @@ fn client_flags(leaf: &ArgMatches, top: &ArgMatches) -> ClientFlags {
         no_header: flag(NO_HEADER),
         color: text(COLOR),
         concurrency: text(CONCURRENCY),
+        retries: text(RETRIES),
+        allow_insecure_http: flag(ALLOW_INSECURE_HTTP),
     }
 }
 

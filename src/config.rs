@@ -11,6 +11,8 @@ use std::time::Duration;
 pub const DEFAULT_HOST: &str = "https://api.paperspace.io";
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_RETRIES: u32 = 3;
+const MAX_RETRIES: u32 = 10;
 
 /// The API key. It has no `Display` and its `Debug` is redacted, so it cannot end up in a
 /// message, a trace or a panic by accident; `expose` is called only where the header is built.
@@ -40,6 +42,8 @@ pub struct Environment {
     pub config_host: Option<String>,
     pub connect_timeout: Option<String>,
     pub request_timeout: Option<String>,
+    /// `PAPERSPACE_RETRIES`.
+    pub retries: Option<String>,
     pub home: Option<PathBuf>,
     /// `PAPERSPACE_FORMAT`: json or table.
     pub format: Option<String>,
@@ -47,6 +51,8 @@ pub struct Environment {
     pub no_color: bool,
     /// `CI` set: no spinners.
     pub ci: bool,
+    /// `PAPERSPACE_ALLOW_INSECURE_HTTP` set to 1, true or yes.
+    pub allow_insecure_http: bool,
 }
 
 impl Environment {
@@ -57,6 +63,7 @@ impl Environment {
             config_host: var("PAPERSPACE_CONFIG_HOST"),
             connect_timeout: var("PAPERSPACE_CONNECT_TIMEOUT"),
             request_timeout: var("PAPERSPACE_REQUEST_TIMEOUT"),
+            retries: var("PAPERSPACE_RETRIES"),
             home: std::env::var_os("HOME")
                 .filter(|h| !h.is_empty())
                 .map(PathBuf::from)
@@ -64,6 +71,9 @@ impl Environment {
             format: var("PAPERSPACE_FORMAT").filter(|f| !f.is_empty()),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             ci: std::env::var_os("CI").is_some(),
+            allow_insecure_http: var("PAPERSPACE_ALLOW_INSECURE_HTTP").is_some_and(|v| {
+                ["1", "true", "yes"].contains(&v.trim().to_ascii_lowercase().as_str())
+            }),
         }
     }
 }
@@ -82,6 +92,8 @@ pub struct ClientFlags {
     pub no_header: bool,
     pub color: Option<String>,
     pub concurrency: Option<String>,
+    pub retries: Option<String>,
+    pub allow_insecure_http: bool,
 }
 
 /// Everything the transport needs.
@@ -92,6 +104,9 @@ pub struct Settings {
     pub api_key: Option<ApiKey>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// How many times a request that may be resent is tried again after a failure that
+    /// deserves it (connection failure, 429, 502, 503, 504).
+    pub retries: u32,
     pub debug: bool,
 }
 
@@ -126,9 +141,27 @@ pub fn read_config(path: &Path) -> Result<Option<Map<String, Value>>> {
     }
 }
 
+/// Whether a URL's host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
+fn is_loopback(authority_and_path: &str) -> bool {
+    let authority = authority_and_path
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The API base URL: `PAPERSPACE_CONFIG_HOST` (scheme required, path prefix kept, one
-/// trailing `/` dropped) or the legacy default.
-pub fn resolve_host(env_value: Option<&str>) -> Result<String> {
+/// trailing `/` dropped) or the legacy default. Plain `http://` to a host that is not this
+/// machine would carry the key in clear text: refused unless `allow_insecure_http`.
+pub fn resolve_host(env_value: Option<&str>, allow_insecure_http: bool) -> Result<String> {
     let Some(host) = env_value.filter(|h| !h.is_empty()) else {
         return Ok(DEFAULT_HOST.to_string());
     };
@@ -138,6 +171,12 @@ pub fn resolve_host(env_value: Option<&str>) -> Result<String> {
         .or_else(|| lower.strip_prefix("http://"));
     match rest {
         Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {
+            let plain = lower.starts_with("http://");
+            if plain && !allow_insecure_http && !is_loopback(rest) {
+                return Err(CliError::usage(format!(
+                    "PAPERSPACE_CONFIG_HOST is {host}: plain HTTP would send the API key unencrypted to a host that is not this machine; use https://, or pass --allow-insecure-http (env PAPERSPACE_ALLOW_INSECURE_HTTP=1)"
+                )));
+            }
             Ok(host.strip_suffix('/').unwrap_or(host).to_string())
         }
         _ => Err(CliError::usage(format!(
@@ -165,6 +204,21 @@ pub fn resolve_timeout(
         }
         _ => Err(CliError::usage(format!(
             "invalid value '{raw}' for {source}: expected a number of seconds greater than 0"
+        ))),
+    }
+}
+
+/// `--retries`, else `PAPERSPACE_RETRIES`, else 3; 0 turns retrying off.
+pub fn resolve_retries(flag: Option<&str>, env: Option<&str>) -> Result<u32> {
+    let (raw, source) = match (flag, env.filter(|v| !v.is_empty())) {
+        (Some(v), _) => (v, "--retries"),
+        (None, Some(v)) => (v, "PAPERSPACE_RETRIES"),
+        (None, None) => return Ok(DEFAULT_RETRIES),
+    };
+    match raw.trim().parse::<u32>() {
+        Ok(n) if n <= MAX_RETRIES => Ok(n),
+        _ => Err(CliError::usage(format!(
+            "invalid value '{raw}' for {source}: expected a whole number from 0 to {MAX_RETRIES}"
         ))),
     }
 }
@@ -202,7 +256,10 @@ pub fn resolve_api_key(flag: Option<&str>, env: &Environment) -> Result<ApiKey> 
 /// Resolve every setting. Usage problems (host, timeouts, a malformed config file) are
 /// reported before a missing key, so a broken setup never looks like an auth failure.
 pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
-    let base_url = resolve_host(env.config_host.as_deref())?;
+    let base_url = resolve_host(
+        env.config_host.as_deref(),
+        flags.allow_insecure_http || env.allow_insecure_http,
+    )?;
     let connect_timeout = resolve_timeout(
         flags.connect_timeout.as_deref(),
         "connect-timeout",
@@ -217,12 +274,14 @@ pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
         "PAPERSPACE_REQUEST_TIMEOUT",
         DEFAULT_REQUEST_TIMEOUT,
     )?;
+    let retries = resolve_retries(flags.retries.as_deref(), env.retries.as_deref())?;
     let api_key = resolve_api_key(flags.api_key.as_deref(), env)?;
     Ok(Settings {
         base_url,
         api_key: Some(api_key),
         connect_timeout,
         request_timeout,
+        retries,
         debug: flags.debug,
     })
 }
@@ -355,18 +414,45 @@ mod tests {
 
     #[test]
     fn host_keeps_its_prefix_drops_one_slash_and_needs_a_scheme() {
-        assert_eq!(resolve_host(None).unwrap(), DEFAULT_HOST);
-        assert_eq!(resolve_host(Some("")).unwrap(), DEFAULT_HOST);
+        assert_eq!(resolve_host(None, false).unwrap(), DEFAULT_HOST);
+        assert_eq!(resolve_host(Some(""), false).unwrap(), DEFAULT_HOST);
         assert_eq!(
-            resolve_host(Some("http://127.0.0.1:9/api/v1/")).unwrap(),
+            resolve_host(Some("http://127.0.0.1:9/api/v1/"), false).unwrap(),
             "http://127.0.0.1:9/api/v1"
         );
-        assert_eq!(resolve_host(Some("HTTPS://h")).unwrap(), "HTTPS://h");
+        assert_eq!(resolve_host(Some("HTTPS://h"), false).unwrap(), "HTTPS://h");
         for bad in ["127.0.0.1:8080", "ftp://h", "http://", "http:///x"] {
-            let err = resolve_host(Some(bad)).unwrap_err();
+            let err = resolve_host(Some(bad), false).unwrap_err();
             assert_eq!(err.exit_code(), 2);
             assert!(err.message.contains("PAPERSPACE_CONFIG_HOST"), "{bad}");
         }
+    }
+
+    #[test]
+    fn plain_http_is_for_this_machine_only_unless_allowed() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost/x",
+            "http://[::1]:9",
+            "http://127.9.9.9",
+            "http://u@LOCALHOST:1",
+        ] {
+            assert!(resolve_host(Some(local), false).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://api.paperspace.io",
+            "http://10.0.0.1:80",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+        ] {
+            assert_eq!(
+                resolve_host(Some(remote), false).unwrap_err().exit_code(),
+                2,
+                "{remote}"
+            );
+            assert!(resolve_host(Some(remote), true).is_ok(), "{remote}");
+        }
+        assert!(resolve_host(Some("https://api.paperspace.io"), false).is_ok());
     }
 
     #[test]
@@ -443,6 +529,29 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "{\n  \"apiKey\": \"k\",\n  \"name\": \"token\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn retries_come_from_flag_then_env_then_default() {
+        assert_eq!(resolve_retries(None, None).unwrap(), 3);
+        assert_eq!(resolve_retries(None, Some("0")).unwrap(), 0);
+        assert_eq!(resolve_retries(Some("5"), Some("0")).unwrap(), 5);
+        assert!(
+            resolve_retries(Some("-1"), None)
+                .unwrap_err()
+                .message
+                .contains("--retries")
+        );
+        assert!(
+            resolve_retries(None, Some("lots"))
+                .unwrap_err()
+                .message
+                .contains("PAPERSPACE_RETRIES")
+        );
+        assert_eq!(
+            resolve_retries(Some("11"), None).unwrap_err().exit_code(),
+            2
         );
     }
 

@@ -18,12 +18,37 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// Redirects followed at most (same origin only).
 const MAX_REDIRECTS: usize = 5;
 
+/// Statuses worth another try: the server asked us to slow down, or a gateway in front of it
+/// could not reach it.
+const RETRY_STATUSES: &[u16] = &[429, 502, 503, 504];
+/// The first pause between tries; it doubles each time, with jitter, up to `MAX_BACKOFF`.
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// A server's `Retry-After` is honoured up to this long.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
 pub struct Transport {
     client: reqwest::Client,
     base_url: String,
     request_timeout: Duration,
     connect_timeout: Duration,
+    retries: u32,
     debug: bool,
+}
+
+/// One try that got no answer: the error, and whether the request may have reached the
+/// server (a failure to connect means it did not, so even a create can be tried again).
+struct Failure {
+    error: CliError,
+    may_have_arrived: bool,
+    /// Whether another try could go better (not for an answer too large to read).
+    worth_retrying: bool,
+}
+
+/// One try's answer, with the server's `Retry-After` if it sent one.
+struct Answer {
+    response: RawResponse,
+    retry_after: Option<Duration>,
 }
 
 impl Transport {
@@ -68,6 +93,7 @@ impl Transport {
             base_url: settings.base_url.clone(),
             request_timeout: settings.request_timeout,
             connect_timeout: settings.connect_timeout,
+            retries: settings.retries,
             debug: settings.debug,
         })
     }
@@ -76,7 +102,65 @@ impl Transport {
         format!("{}{}", self.base_url, request.path_and_query())
     }
 
+    /// Send a request, trying again (at most `retries` times, with exponential backoff and
+    /// jitter, or after the server's `Retry-After`) when that is safe and worth it: a failure
+    /// to connect, for any request; no answer, 429, 502, 503 or 504, for a request that may
+    /// be resent (`ApiRequest::may_resend`). A request that may not be resent and whose
+    /// answer was lost fails with a message saying the outcome is unknown and how to check.
     pub async fn send(&self, request: &ApiRequest) -> Result<RawResponse> {
+        let mut tries_left = self.retries;
+        let mut attempt: u32 = 0;
+        loop {
+            let (outcome, retry_after) = match self.send_once(request).await {
+                Ok(answer) => {
+                    let worth_retrying =
+                        RETRY_STATUSES.contains(&answer.response.status) && request.may_resend();
+                    let retry_after = answer.retry_after;
+                    (Ok(answer.response), worth_retrying.then_some(retry_after))
+                }
+                Err(failure) => {
+                    let worth_retrying = failure.worth_retrying
+                        && (!failure.may_have_arrived || request.may_resend());
+                    let error = if failure.may_have_arrived
+                        && failure.worth_retrying
+                        && !request.may_resend()
+                    {
+                        CliError::network(format!(
+                            "{}; the outcome is unknown (it may have been applied): check with `{}`",
+                            failure.error.message,
+                            request.how_to_check()
+                        ))
+                    } else {
+                        failure.error
+                    };
+                    (Err(error), worth_retrying.then_some(None))
+                }
+            };
+            let Some(retry_after) = retry_after.filter(|_| tries_left > 0) else {
+                return outcome;
+            };
+            let pause = retry_after
+                .map(|d| d.min(MAX_RETRY_AFTER))
+                .unwrap_or_else(|| backoff(attempt));
+            if self.debug {
+                let what = match &outcome {
+                    Ok(response) => format!("{} {}", response.status, response.reason),
+                    Err(error) => error.message.clone(),
+                };
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "* {what}: trying again in {} ms ({tries_left} {} left)",
+                    pause.as_millis(),
+                    if tries_left == 1 { "retry" } else { "retries" }
+                );
+            }
+            tokio::time::sleep(pause).await;
+            tries_left -= 1;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, request: &ApiRequest) -> std::result::Result<Answer, Failure> {
         let url = self.url_for(request);
         let body = request.body_text();
         let started = Instant::now();
@@ -92,29 +176,46 @@ impl Transport {
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(body);
         }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| self.describe(&e, request))?;
+        let mut response = builder.send().await.map_err(|e| Failure {
+            may_have_arrived: !e.is_connect(),
+            worth_retrying: true,
+            error: self.describe(&e, request),
+        })?;
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
         let location = response
             .headers()
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.describe(&e, request))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| Failure {
+            may_have_arrived: true,
+            worth_retrying: true,
+            error: self.describe(&e, request),
+        })? {
             if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(CliError::network(format!(
-                    "the answer to {} {} is larger than {} MiB; stopped reading it",
-                    request.method.as_str(),
-                    request.path,
-                    MAX_BODY_BYTES / (1024 * 1024)
-                )));
+                // The server answered, just not with anything we can use: asking again
+                // would only bring the same.
+                return Err(Failure {
+                    may_have_arrived: true,
+                    worth_retrying: false,
+                    error: CliError::new(
+                        crate::error::ErrorKind::Api {
+                            status: status.as_u16(),
+                        },
+                        format!(
+                            "the answer to {} {} is larger than {} MiB; stopped reading it",
+                            request.method.as_str(),
+                            request.path,
+                            MAX_BODY_BYTES / (1024 * 1024)
+                        ),
+                    ),
+                });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -127,7 +228,10 @@ impl Transport {
         if self.debug {
             trace_response(&raw, started.elapsed());
         }
-        Ok(raw)
+        Ok(Answer {
+            response: raw,
+            retry_after,
+        })
     }
 
     /// A one-line message for a request that got no (complete) answer.
@@ -152,6 +256,29 @@ impl Transport {
         }
         CliError::network(format!("{what} to {host} failed: {cause}"))
     }
+}
+
+/// Exponential backoff with jitter: 250 ms, 500 ms, 1 s, ... up to 8 s, each drawn from its
+/// upper half so that many clients do not retry in step.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = FIRST_BACKOFF
+        .saturating_mul(2u32.saturating_pow(attempt.min(16)))
+        .min(MAX_BACKOFF);
+    let half = ceiling / 2;
+    half + half.mul_f64(fastrand::f64())
+}
+
+/// `Retry-After`: seconds, or an HTTP date (a date in the past means now).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 fn seconds(d: Duration) -> String {
@@ -218,4 +345,39 @@ fn trace_response(response: &RawResponse, elapsed: Duration) {
         elapsed.as_millis(),
         response.body.len()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_its_ceiling() {
+        for attempt in 0..20 {
+            let pause = backoff(attempt);
+            let ceiling = FIRST_BACKOFF * 2u32.pow(attempt.min(10));
+            let ceiling = ceiling.min(MAX_BACKOFF);
+            assert!(
+                pause >= ceiling / 2 && pause <= ceiling,
+                "{attempt}: {pause:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(20));
+        let parsed = parse_retry_after(&soon).unwrap();
+        assert!(
+            parsed > Duration::from_secs(17) && parsed <= Duration::from_secs(20),
+            "{parsed:?}"
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
 }

@@ -101,7 +101,8 @@ fn run_machines(
         return report(&e, json_errors);
     }
     if flags.dry_run {
-        return match config::resolve_host(env.config_host.as_deref()) {
+        let allow_http = flags.allow_insecure_http || env.allow_insecure_http;
+        return match config::resolve_host(env.config_host.as_deref(), allow_http) {
             Ok(base) => match output::write_stdout(&machines::dry_run(&base, invocations)) {
                 Ok(()) => exit::SUCCESS,
                 Err(e) => report(&e, false),

@@ -129,6 +129,41 @@ impl ApiRequest {
         }
     }
 
+    /// Whether sending this request twice does no harm: reads, and the power actions the API
+    /// documents as no-ops when the machine is already there. create, update, destroy and
+    /// setAccessForUser are not: they are never resent once they may have reached the server.
+    pub fn may_resend(&self) -> bool {
+        match self.method {
+            HttpMethod::Get => true,
+            HttpMethod::Post => {
+                let last = self.path.rsplit('/').next().unwrap_or_default();
+                ["start", "stop", "restart"].contains(&last) && self.path.starts_with("/machines/")
+            }
+        }
+    }
+
+    /// How to find out whether a request whose answer was lost took effect.
+    pub fn how_to_check(&self) -> String {
+        use crate::output::shell_quote;
+        let field = |name: &str| {
+            self.body
+                .as_ref()
+                .and_then(|b| b.get(name))
+                .and_then(Value::as_str)
+                .map(shell_quote)
+        };
+        if self.path.ends_with("/createSingleMachinePublic") {
+            if let Some(name) = field("machineName") {
+                return format!("paperspace machines list --name {name}");
+            }
+            return "paperspace machines list".to_string();
+        }
+        match field("machineId") {
+            Some(id) => format!("paperspace machines show --machineId {id}"),
+            None => "paperspace machines list".to_string(),
+        }
+    }
+
     /// The body as sent: compact JSON in flag order.
     pub fn body_text(&self) -> Option<String> {
         self.body
@@ -430,6 +465,41 @@ mod tests {
         assert_eq!(
             req.to_curl("http://127.0.0.1:8080"),
             r#"curl -X GET 'http://127.0.0.1:8080/machines/getMachines?name=a%20b' -H "X-Api-Key: $PAPERSPACE_API_KEY""#
+        );
+    }
+
+    #[test]
+    fn only_reads_and_power_actions_may_be_resent() {
+        let resend = |cmd: &str, args: &[(&str, &str)]| build(cmd, args).unwrap().may_resend();
+        assert!(resend("list", &[]));
+        assert!(resend("show", &[("machineId", "a")]));
+        for action in ["start", "stop", "restart"] {
+            assert!(resend(action, &[("machineId", "a")]), "{action}");
+        }
+        assert!(!resend("destroy", &[("machineId", "a")]));
+        assert!(!resend("update", &[("machineId", "start")]));
+        assert!(!resend(
+            "setAccessForUser",
+            &[
+                ("machineId", "a"),
+                ("userId", "u"),
+                ("enableAccess", "true")
+            ]
+        ));
+        assert!(!resend("create", CREATE_MIN));
+    }
+
+    #[test]
+    fn a_lost_answer_says_how_to_check_the_outcome() {
+        assert_eq!(
+            build("create", CREATE_MIN).unwrap().how_to_check(),
+            "paperspace machines list --name 007"
+        );
+        assert_eq!(
+            build("destroy", &[("machineId", "ps 1")])
+                .unwrap()
+                .how_to_check(),
+            "paperspace machines show --machineId 'ps 1'"
         );
     }
 

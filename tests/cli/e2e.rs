@@ -70,7 +70,9 @@ fn args(v: &[String]) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_machine_goes_through_its_whole_lifecycle() {
     let sandbox = Sandbox::new();
-    let emu = emulator_with(Config::ephemeral(60)).await;
+    // Steps long enough that a 50 ms poll cannot miss the short serviceready state on a
+    // loaded machine.
+    let emu = emulator_with(Config::ephemeral(400)).await;
 
     let created = json(&sandbox, &emu, CREATE, 0);
     assert_eq!(created["state"], "provisioning");

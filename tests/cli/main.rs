@@ -4,6 +4,7 @@ mod commands;
 mod e2e;
 mod ergonomics;
 mod errors;
+mod faults;
 mod fixtures;
 mod help;
 mod session;
