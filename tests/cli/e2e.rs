@@ -419,3 +419,51 @@ fn the_emulator_command_serves_until_interrupted() {
         .unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_and_stop_with_wait_print_the_machine_once_it_got_there() {
+    let sandbox = Sandbox::new();
+    let emu = emulator_with(Config::ephemeral(60)).await;
+    let created = json(
+        &sandbox,
+        &emu,
+        &[CREATE, &["--wait", "--interval", "0.05"]].concat(),
+        0,
+    );
+    assert_eq!(created["state"], "ready");
+    let id = created["id"].as_str().unwrap().to_string();
+    let stopped = json(
+        &sandbox,
+        &emu,
+        &[
+            "machines",
+            "stop",
+            "--machineId",
+            &id,
+            "--wait",
+            "--interval",
+            "0.05",
+        ],
+        0,
+    );
+    assert_eq!(stopped["state"], "off");
+    assert_eq!(stopped["events"][0]["name"], "stop");
+    let out = run(
+        cli_for(&sandbox, &emu),
+        &[
+            "machines",
+            "start",
+            "--machineId",
+            &id,
+            "--wait",
+            "--interval",
+            "0.05",
+            "-o",
+            "table",
+            "--columns",
+            "id,state",
+        ],
+    );
+    out.assert_success(&format!("ID     {id}\nState  ready\n"));
+    emu.stop().await.unwrap();
+}
