@@ -531,33 +531,9 @@ async fn interrupt_during_a_long_request_exits_130_at_once() {
         .respond_with(json_response(200, "{}").set_delay(Duration::from_secs(20)))
         .mount(&server)
         .await;
-    let bin = assert_cmd::cargo::cargo_bin("paperspace");
-    let mut child = std::process::Command::new(bin)
-        .args(SHOW)
-        .env("HOME", sandbox.home.path())
-        .env("PAPERSPACE_CONFIG_HOST", server.uri())
-        .env("PAPERSPACE_API_KEY", KEY)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while server.received_requests().await.unwrap().is_empty() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let sent = Instant::now();
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let output = tokio::task::spawn_blocking(move || {
-        let _ = &mut child;
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+    let (output, took) = interrupt_after_first_request(&sandbox, &server, SHOW).await;
     assert_eq!(output.status.code(), Some(130));
-    assert!(sent.elapsed() < Duration::from_secs(3));
+    assert!(took < Duration::from_secs(3));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "{\n  \"error\": \"interrupted\"\n}\n"

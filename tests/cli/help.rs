@@ -185,7 +185,7 @@ async fn odd_corners_are_usage_errors_that_send_nothing() {
 #[cfg(unix)]
 #[tokio::test]
 async fn interrupt_exits_130_at_once() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
     use wiremock::Mock;
     use wiremock::matchers::any;
     let sandbox = Sandbox::new();
@@ -194,42 +194,21 @@ async fn interrupt_exits_130_at_once() {
         .respond_with(json_response(200, r#"{"state":"off"}"#).set_delay(Duration::from_secs(20)))
         .mount(&server)
         .await;
-    let bin = assert_cmd::cargo::cargo_bin("paperspace");
-    let mut child = std::process::Command::new(bin)
-        .args([
+    let (output, took) = interrupt_after_first_request(
+        &sandbox,
+        &server,
+        &[
             "machines",
             "waitfor",
             "--machineId",
             "ps1",
             "--state",
             "ready",
-        ])
-        .env("HOME", sandbox.home.path())
-        .env("PAPERSPACE_CONFIG_HOST", server.uri())
-        .env("PAPERSPACE_API_KEY", KEY)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the poll is in flight, then interrupt.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while server.received_requests().await.unwrap().is_empty() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let sent = Instant::now();
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || {
-        let _ = &mut child;
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(output.status.code(), Some(130));
-    assert!(sent.elapsed() < Duration::from_secs(3));
+    assert!(took < Duration::from_secs(3));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         "error: interrupted\n"

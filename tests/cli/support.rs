@@ -162,3 +162,41 @@ pub fn fixture(name: &str) -> String {
     )
     .unwrap()
 }
+
+/// Run `paperspace ARGS` against `server` (which should answer slowly), send it SIGINT once
+/// its first request has arrived, and return its output with how long it took to stop.
+#[cfg(unix)]
+pub async fn interrupt_after_first_request(
+    sandbox: &Sandbox,
+    server: &MockServer,
+    args: &[&str],
+) -> (std::process::Output, std::time::Duration) {
+    use std::time::{Duration, Instant};
+    let bin = assert_cmd::cargo::cargo_bin("paperspace");
+    let mut child = std::process::Command::new(bin)
+        .args(args)
+        .env("HOME", sandbox.home.path())
+        .env("PAPERSPACE_CONFIG_HOST", server.uri())
+        .env("PAPERSPACE_API_KEY", KEY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.received_requests().await.unwrap().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let sent = Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || {
+        let _ = &mut child;
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    (output, sent.elapsed())
+}
