@@ -48,11 +48,19 @@ pub mod exit {
 }
 
 impl CliError {
+    /// An error whose message is one line: line breaks and other control characters (from an
+    /// API's message, or a value the user typed) become spaces.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> CliError {
-        CliError {
-            kind,
-            message: message.into(),
-        }
+        let message: String = message.into();
+        let message = if message.chars().any(char::is_control) {
+            message
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        } else {
+            message
+        };
+        CliError { kind, message }
     }
 
     pub fn usage(message: impl Into<String>) -> CliError {
@@ -101,6 +109,12 @@ impl std::error::Error for CliError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_always_one_line() {
+        let err = CliError::usage("invalid value 'x\ny' for --region\r\t!");
+        assert_eq!(err.message, "invalid value 'x y' for --region  !");
+    }
 
     #[test]
     fn each_kind_has_its_documented_exit_code_and_status() {

@@ -354,7 +354,16 @@ pub fn present(
         }
     }
     let stdout = match presentation.format {
-        Format::Json => pretty(&format!("[{}]", items.join(","))).unwrap_or_default(),
+        Format::Json => match pretty(&format!("[{}]", items.join(","))) {
+            Ok(text) => text,
+            Err(e) => {
+                note_failure(
+                    None,
+                    &CliError::internal(format!("cannot print the answers: {e}")),
+                );
+                String::new()
+            }
+        },
         Format::Table => match show_many(&successes, presentation) {
             Ok(text) => text,
             Err(error) => {

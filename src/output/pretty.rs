@@ -37,7 +37,12 @@ fn write_value(value: &RawValue, level: usize, out: &mut String) -> Result<(), s
     let text = value.get();
     match text.as_bytes().first() {
         Some(b'{') => {
-            let members: IndexMap<Cow<str>, &RawValue> = serde_json::from_str(text)?;
+            // A key serde_json will not decode (a lone surrogate escape) is valid JSON all
+            // the same: such an object is kept as sent, like such a string.
+            let Ok(members) = serde_json::from_str::<IndexMap<Cow<str>, &RawValue>>(text) else {
+                out.push_str(text);
+                return Ok(());
+            };
             if members.is_empty() {
                 out.push_str("{}");
                 return Ok(());
@@ -120,6 +125,14 @@ mod tests {
         assert_eq!(
             pretty(r#"{"a":1,"b":2,"a":3}"#).unwrap(),
             "{\n  \"a\": 3,\n  \"b\": 2\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_object_with_a_key_serde_cannot_decode_is_kept_as_sent() {
+        assert_eq!(
+            pretty(r#"[{"\ud800":1}]"#).unwrap(),
+            "[\n  {\"\\ud800\":1}\n]\n"
         );
     }
 

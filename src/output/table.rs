@@ -112,7 +112,7 @@ pub fn render(view: View, json: &str, opts: &TableOptions) -> Result<String, Cli
         }
         View::Action { verb, machine_id } => {
             selected_fields(&view, opts.columns.as_deref(), &[])?;
-            return Ok(action_line(verb, machine_id));
+            return Ok(fit_line(action_line(verb, machine_id), opts.max_width));
         }
     };
     Ok(table.lay_out(opts))
@@ -392,6 +392,26 @@ fn availability_line(object: Value, opts: &TableOptions) -> String {
     format!("{}\n", cell.painted(opts.color))
 }
 
+/// A one-line answer cut to the terminal's width (with an ellipsis), like the tables.
+fn fit_line(line: String, max_width: Option<usize>) -> String {
+    let text = line.trim_end_matches('\n');
+    let Some(width) = max_width.map(|w| w.max(1)) else {
+        return line;
+    };
+    if get_text_width(text) <= width {
+        return line;
+    }
+    let mut cut = String::new();
+    for ch in text.chars() {
+        let candidate = format!("{cut}{ch}…");
+        if get_text_width(&candidate) > width {
+            break;
+        }
+        cut.push(ch);
+    }
+    format!("{cut}…\n")
+}
+
 fn action_line(verb: &str, machine_id: &str) -> String {
     let machine_id = sanitize(machine_id);
     match verb.to_ascii_lowercase().as_str() {
@@ -575,7 +595,9 @@ fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
 fn compact_time(raw: &str) -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute]");
     parse_time(Some(raw))
-        .and_then(|instant| instant.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        // checked: an instant near the end of year 9999 may not exist in UTC.
+        .and_then(|instant| instant.checked_to_offset(time::UtcOffset::UTC))
+        .and_then(|instant| instant.format(&format).ok())
         .unwrap_or_else(|| raw.to_string())
 }
 
