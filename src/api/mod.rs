@@ -4,3 +4,4 @@ pub mod model;
 pub mod request;
 pub mod response;
 pub mod spec;
+pub mod v1;
