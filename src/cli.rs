@@ -29,6 +29,8 @@ const COLOR: &str = "color";
 const CONCURRENCY: &str = "concurrency";
 const RETRIES: &str = "retries";
 const ALLOW_INSECURE_HTTP: &str = "allow-insecure-http";
+const API: &str = "api";
+const RAW: &str = "raw";
 
 /// Client flags that take a value, as typed on the command line (for the argv scans below).
 const GLOBAL_VALUE_FLAGS: &[&str] = &[
@@ -43,6 +45,7 @@ const GLOBAL_VALUE_FLAGS: &[&str] = &[
     "--color",
     "--concurrency",
     "--retries",
+    "--api",
 ];
 
 /// What the user asked for.
@@ -152,7 +155,7 @@ fn machine_command(spec: &CommandSpec) -> Command {
 /// The client flags. On `machines` they are global (before or after the command name); a
 /// hidden copy on the top level accepts the legacy `paperspace --apiKey K machines ...`.
 fn client_args(on_machines: bool) -> Vec<Arg> {
-    let args: [Arg; 14] = [
+    let args: [Arg; 16] = [
         Arg::new(API_KEY)
             .long(API_KEY)
             .alias("api-key")
@@ -221,6 +224,16 @@ fn client_args(on_machines: bool) -> Vec<Arg> {
             .long(ALLOW_INSECURE_HTTP)
             .action(ArgAction::SetTrue)
             .help("Allow a plain http:// PAPERSPACE_CONFIG_HOST that is not this machine (the key would travel unencrypted) [env PAPERSPACE_ALLOW_INSECURE_HTTP]")
+            .global(true),
+        Arg::new(API)
+            .long(API)
+            .value_name("legacy|v1")
+            .help("Which Paperspace API to talk to: legacy (api.paperspace.io) or v1 (api.paperspace.com/v1, PAPERSPACE_API_URL) [default: legacy; env PAPERSPACE_API; config file \"api\"]")
+            .global(true),
+        Arg::new(RAW)
+            .long(RAW)
+            .action(ArgAction::SetTrue)
+            .help("With --api v1: print v1's own JSON instead of the legacy shape")
             .global(true),
         Arg::new(CONCURRENCY)
             .long(CONCURRENCY)
@@ -491,6 +504,8 @@ fn client_flags(leaf: &ArgMatches, top: &ArgMatches) -> ClientFlags {
         concurrency: text(CONCURRENCY),
         retries: text(RETRIES),
         allow_insecure_http: flag(ALLOW_INSECURE_HTTP),
+        api: text(API),
+        raw: flag(RAW),
     }
 }
 

@@ -53,6 +53,10 @@ pub struct Environment {
     pub ci: bool,
     /// `PAPERSPACE_ALLOW_INSECURE_HTTP` set to 1, true or yes.
     pub allow_insecure_http: bool,
+    /// `PAPERSPACE_API`: legacy or v1.
+    pub api: Option<String>,
+    /// `PAPERSPACE_API_URL`: the v1 base URL.
+    pub api_url: Option<String>,
 }
 
 impl Environment {
@@ -71,6 +75,8 @@ impl Environment {
             format: var("PAPERSPACE_FORMAT").filter(|f| !f.is_empty()),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             ci: std::env::var_os("CI").is_some(),
+            api: var("PAPERSPACE_API"),
+            api_url: var("PAPERSPACE_API_URL"),
             allow_insecure_http: var("PAPERSPACE_ALLOW_INSECURE_HTTP").is_some_and(|v| {
                 ["1", "true", "yes"].contains(&v.trim().to_ascii_lowercase().as_str())
             }),
@@ -94,12 +100,17 @@ pub struct ClientFlags {
     pub concurrency: Option<String>,
     pub retries: Option<String>,
     pub allow_insecure_http: bool,
+    /// `--api legacy|v1`.
+    pub api: Option<String>,
+    /// `--raw`: with v1, print v1's own JSON instead of the legacy shape.
+    pub raw: bool,
 }
 
 /// Everything the transport needs.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub base_url: String,
+    pub backend: Backend,
     /// `None` only for the login requests that authenticate otherwise.
     pub api_key: Option<ApiKey>,
     pub connect_timeout: Duration,
@@ -255,11 +266,70 @@ pub fn resolve_api_key(flag: Option<&str>, env: &Environment) -> Result<ApiKey> 
 
 /// Resolve every setting. Usage problems (host, timeouts, a malformed config file) are
 /// reported before a missing key, so a broken setup never looks like an auth failure.
+/// Which API the machines commands talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `api.paperspace.io`, `X-Api-Key` (the default, as the legacy CLI).
+    Legacy,
+    /// `api.paperspace.com/v1`, `Authorization: Bearer`.
+    V1,
+}
+
+/// The backend and its base URL: `--api`, else `PAPERSPACE_API`, else the config file's
+/// `api`, else legacy. Legacy's URL is `PAPERSPACE_CONFIG_HOST`'s; v1's is
+/// `PAPERSPACE_API_URL`'s (default `https://api.paperspace.com/v1`).
+pub fn resolve_endpoint(flags: &ClientFlags, env: &Environment) -> Result<(Backend, String)> {
+    let from_file = || -> Result<Option<String>> {
+        let Some(home) = &env.home else {
+            return Ok(None);
+        };
+        Ok(read_config(&config_path(home))?.and_then(|config| {
+            config
+                .get("api")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        }))
+    };
+    let (choice, source) = match (&flags.api, env.api.as_deref().filter(|a| !a.is_empty())) {
+        (Some(api), _) => (Some(api.clone()), "--api".to_string()),
+        (None, Some(api)) => (Some(api.to_string()), "PAPERSPACE_API".to_string()),
+        (None, None) => (from_file()?, "the config file's \"api\"".to_string()),
+    };
+    let backend = match choice.as_deref() {
+        None | Some("legacy") => Backend::Legacy,
+        Some("v1") => Backend::V1,
+        Some(other) => {
+            return Err(CliError::usage(format!(
+                "invalid value '{other}' for {source}: accepted values are legacy, v1"
+            )));
+        }
+    };
+    let allow_http = flags.allow_insecure_http || env.allow_insecure_http;
+    let base_url = match backend {
+        Backend::Legacy => resolve_host(env.config_host.as_deref(), allow_http)?,
+        Backend::V1 => {
+            let url = env.api_url.as_deref().filter(|u| !u.is_empty());
+            resolve_host(url, allow_http)
+                .map(|u| {
+                    if url.is_none() {
+                        crate::api::v1::DEFAULT_URL.to_string()
+                    } else {
+                        u
+                    }
+                })
+                .map_err(|e| {
+                    CliError::usage(
+                        e.message
+                            .replace("PAPERSPACE_CONFIG_HOST", "PAPERSPACE_API_URL"),
+                    )
+                })?
+        }
+    };
+    Ok((backend, base_url))
+}
+
 pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
-    let base_url = resolve_host(
-        env.config_host.as_deref(),
-        flags.allow_insecure_http || env.allow_insecure_http,
-    )?;
+    let (backend, base_url) = resolve_endpoint(flags, env)?;
     let connect_timeout = resolve_timeout(
         flags.connect_timeout.as_deref(),
         "connect-timeout",
@@ -278,6 +348,7 @@ pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
     let api_key = resolve_api_key(flags.api_key.as_deref(), env)?;
     Ok(Settings {
         base_url,
+        backend,
         api_key: Some(api_key),
         connect_timeout,
         request_timeout,
@@ -453,6 +524,48 @@ mod tests {
             assert!(resolve_host(Some(remote), true).is_ok(), "{remote}");
         }
         assert!(resolve_host(Some("https://api.paperspace.io"), false).is_ok());
+    }
+
+    #[test]
+    fn the_backend_comes_from_flag_then_env_then_config_file() {
+        let home = tempfile::tempdir().unwrap();
+        let mut env = env_with_home(home.path());
+        let flags = ClientFlags::default();
+        assert_eq!(
+            resolve_endpoint(&flags, &env).unwrap(),
+            (Backend::Legacy, DEFAULT_HOST.to_string())
+        );
+        write_config_text(home.path(), r#"{"api":"v1"}"#);
+        assert_eq!(
+            resolve_endpoint(&flags, &env).unwrap(),
+            (Backend::V1, crate::api::v1::DEFAULT_URL.to_string())
+        );
+        env.api = Some("legacy".into());
+        assert_eq!(resolve_endpoint(&flags, &env).unwrap().0, Backend::Legacy);
+        let v1 = ClientFlags {
+            api: Some("v1".into()),
+            ..ClientFlags::default()
+        };
+        env.api_url = Some("http://127.0.0.1:9/v1/".into());
+        assert_eq!(
+            resolve_endpoint(&v1, &env).unwrap(),
+            (Backend::V1, "http://127.0.0.1:9/v1".to_string())
+        );
+        let bad = ClientFlags {
+            api: Some("v2".into()),
+            ..ClientFlags::default()
+        };
+        assert_eq!(
+            resolve_endpoint(&bad, &env).unwrap_err().message,
+            "invalid value 'v2' for --api: accepted values are legacy, v1"
+        );
+        env.api_url = Some("http://api.example.com/v1".into());
+        assert!(
+            resolve_endpoint(&v1, &env)
+                .unwrap_err()
+                .message
+                .starts_with("PAPERSPACE_API_URL is")
+        );
     }
 
     #[test]

@@ -29,6 +29,8 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 pub struct Transport {
     client: reqwest::Client,
+    /// The key as `X-Api-Key` and as `Authorization: Bearer` values, both marked sensitive.
+    key_headers: Option<(HeaderValue, HeaderValue)>,
     base_url: String,
     request_timeout: Duration,
     connect_timeout: Duration,
@@ -52,23 +54,34 @@ struct Answer {
 }
 
 impl Transport {
-    /// Build the one client of the process. The key goes into a default header marked
-    /// sensitive; redirects are followed only within the same origin, because reqwest would
+    /// Build the one client of the process. The key goes into header values marked
+    /// sensitive (`X-Api-Key` for the legacy API, `Authorization: Bearer` for v1, chosen per
+    /// request); redirects are followed only within the same origin, because reqwest would
     /// otherwise carry `x-api-key` (a custom header) to whatever host a redirect names.
     pub fn new(settings: &Settings) -> Result<Transport> {
         // ring, not aws-lc: installing it here is what `rustls-no-provider` asks of us.
         let _ = rustls::crypto::ring::default_provider().install_default();
 
+        let sensitive = |text: &str| {
+            HeaderValue::from_str(text)
+                .map(|mut value| {
+                    value.set_sensitive(true);
+                    value
+                })
+                .map_err(|_| {
+                    CliError::usage(
+                        "the API key contains characters that cannot be sent in an HTTP header",
+                    )
+                })
+        };
+        let key_headers = match &settings.api_key {
+            Some(key) => Some((
+                sensitive(key.expose())?,
+                sensitive(&format!("Bearer {}", key.expose()))?,
+            )),
+            None => None,
+        };
         let mut headers = HeaderMap::new();
-        if let Some(api_key) = &settings.api_key {
-            let mut key = HeaderValue::from_str(api_key.expose()).map_err(|_| {
-                CliError::usage(
-                    "the API key contains characters that cannot be sent in an HTTP header",
-                )
-            })?;
-            key.set_sensitive(true);
-            headers.insert("x-api-key", key);
-        }
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 
         let client = reqwest::Client::builder()
@@ -90,6 +103,7 @@ impl Transport {
             .map_err(|e| CliError::internal(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Transport {
             client,
+            key_headers,
             base_url: settings.base_url.clone(),
             request_timeout: settings.request_timeout,
             connect_timeout: settings.connect_timeout,
@@ -167,10 +181,21 @@ impl Transport {
         if self.debug {
             trace_request(request, &url, body.as_deref());
         }
-        let mut builder = match request.method {
-            HttpMethod::Get => self.client.get(&url),
-            HttpMethod::Post => self.client.post(&url),
+        let method = match request.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Patch => reqwest::Method::PATCH,
+            HttpMethod::Delete => reqwest::Method::DELETE,
         };
+        let mut builder = self.client.request(method, &url);
+        if let Some((api_key, bearer)) = &self.key_headers {
+            builder = if request.bearer {
+                builder.header(header::AUTHORIZATION, bearer.clone())
+            } else {
+                builder.header("x-api-key", api_key.clone())
+            };
+        }
         if let Some(body) = body {
             builder = builder
                 .header(header::CONTENT_TYPE, "application/json")

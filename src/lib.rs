@@ -100,10 +100,16 @@ fn run_machines(
     if let Err(e) = machines::check_presentation(invocations, &presentation) {
         return report(&e, json_errors);
     }
+    let endpoint = config::resolve_endpoint(flags, env).and_then(|(backend, base)| {
+        machines::check_backend(invocations, backend).map(|()| (backend, base))
+    });
+    let (backend, base_url) = match endpoint {
+        Ok(endpoint) => endpoint,
+        Err(e) => return report(&e, json_errors),
+    };
     if flags.dry_run {
-        let allow_http = flags.allow_insecure_http || env.allow_insecure_http;
-        return match config::resolve_host(env.config_host.as_deref(), allow_http) {
-            Ok(base) => match output::write_stdout(&machines::dry_run(&base, invocations)) {
+        return match machines::dry_run(&base_url, backend, invocations) {
+            Ok(text) => match output::write_stdout(&text) {
                 Ok(()) => exit::SUCCESS,
                 Err(e) => report(&e, false),
             },
@@ -130,8 +136,14 @@ fn run_machines(
     let progress = Progress::new(presentation.progress);
     let results = runtime.block_on(async {
         let transport = Transport::new(&settings)?;
+        let session = machines::Session {
+            transport: &transport,
+            backend,
+            raw: flags.raw,
+            progress: &progress,
+        };
         tokio::select! {
-            results = machines::perform_all(&transport, invocations, presentation.concurrency, &progress) => Ok(results),
+            results = machines::perform_all(&session, invocations, presentation.concurrency) => Ok(results),
             _ = tokio::signal::ctrl_c() => Err(CliError::new(ErrorKind::Interrupted, "interrupted")),
         }
     });

@@ -59,6 +59,7 @@ fn home_config(env: &Environment) -> Result<std::path::PathBuf> {
 fn transport(env: &Environment, key: Option<ApiKey>) -> Result<Transport> {
     Transport::new(&Settings {
         base_url: config::resolve_host(env.config_host.as_deref(), env.allow_insecure_http)?,
+        backend: config::Backend::Legacy,
         api_key: key,
         connect_timeout: config::DEFAULT_CONNECT_TIMEOUT,
         request_timeout: config::DEFAULT_REQUEST_TIMEOUT,
@@ -73,6 +74,7 @@ fn post(path: &str, query: Vec<(String, String)>, body: Map<String, Value>) -> A
         path: path.to_string(),
         query,
         body: Some(body),
+        bearer: false,
     }
 }
 
@@ -183,6 +185,7 @@ async fn verify(key: &ApiKey, env: &Environment) -> Result<()> {
         path: "/machines/getMachines".into(),
         query: vec![("limit".into(), "1".into())],
         body: None,
+        bearer: false,
     };
     let response = transport(env, Some(key.clone()))?.send(&request).await?;
     decode(&response).map(|_| ()).map_err(|e| match e.kind {

@@ -8,7 +8,8 @@
 use crate::api::request::{Invocation, ParamValue, build_request};
 use crate::api::response::decode;
 use crate::api::spec::Action;
-use crate::config::{ClientFlags, Environment};
+use crate::api::v1;
+use crate::config::{Backend, ClientFlags, Environment};
 use crate::error::{CliError, ErrorKind, Result, exit};
 use crate::http::Transport;
 use crate::output::progress::Progress;
@@ -166,12 +167,33 @@ pub fn check_presentation(invocations: &[Invocation], presentation: &Presentatio
     }
 }
 
-/// `--dry-run`: the requests as curl command lines, one per machine; nothing is sent.
-pub fn dry_run(base_url: &str, invocations: &[Invocation]) -> String {
-    invocations
-        .iter()
-        .map(|inv| build_request(inv).to_curl(base_url) + "\n")
-        .collect()
+/// Before anything is sent: every command can be carried out on the chosen backend (v1
+/// refuses the legacy flags it cannot honour, and has no utilization).
+pub fn check_backend(invocations: &[Invocation], backend: Backend) -> Result<()> {
+    if backend == Backend::V1 {
+        for invocation in invocations {
+            v1::plan(invocation)?;
+        }
+    }
+    Ok(())
+}
+
+/// `--dry-run`: the (first) request of each machine as a curl command line; nothing is sent.
+pub fn dry_run(base_url: &str, backend: Backend, invocations: &[Invocation]) -> Result<String> {
+    let mut lines = String::new();
+    for invocation in invocations {
+        let request = match backend {
+            Backend::Legacy => build_request(invocation),
+            Backend::V1 => match v1::plan(invocation)? {
+                v1::Plan::Single { request, .. } => request,
+                v1::Plan::Machine { id } => v1::machine_request(&id),
+                v1::Plan::List { query, .. } => v1::list_page(&query, None),
+            },
+        };
+        lines.push_str(&request.to_curl(base_url));
+        lines.push('\n');
+    }
+    Ok(lines)
 }
 
 fn wait_plan(invocation: &Invocation, machine_id: &str, target: &str) -> WaitPlan {
@@ -185,18 +207,159 @@ fn wait_plan(invocation: &Invocation, machine_id: &str, target: &str) -> WaitPla
     }
 }
 
+/// What every request of a run shares.
+pub struct Session<'a> {
+    pub transport: &'a Transport,
+    pub backend: Backend,
+    /// `--raw`: v1's own JSON rather than the legacy shape.
+    pub raw: bool,
+    pub progress: &'a Progress,
+}
+
 /// Run every invocation, at most `concurrency` at a time; results come back in input order.
 pub async fn perform_all(
-    transport: &Transport,
+    session: &Session<'_>,
     invocations: &[Invocation],
     concurrency: usize,
-    progress: &Progress,
 ) -> Vec<Result<String>> {
     futures_util::stream::iter(invocations)
-        .map(|invocation| perform(transport, invocation, progress))
+        .map(|invocation| async move {
+            match session.backend {
+                Backend::Legacy => perform(session.transport, invocation, session.progress).await,
+                Backend::V1 => perform_v1(session, invocation).await,
+            }
+        })
         .buffered(concurrency.max(1))
         .collect()
         .await
+}
+
+/// A machine on v1, in the legacy shape with its newest events: `show` and every poll of a
+/// wait (the machine and its events are two requests there).
+async fn v1_machine_as_legacy(transport: &Transport, id: &str) -> Result<String> {
+    let machine: v1::Machine =
+        parse_v1(&decode(&transport.send(&v1::machine_request(id)).await?)?)?;
+    let events: v1::Page<v1::Event> =
+        parse_v1(&decode(&transport.send(&v1::events_request(id)).await?)?)?;
+    let legacy = v1::machine_to_legacy(&machine, Some(&events.items));
+    Ok(serde_json::to_string(&legacy).expect("the model always serialises"))
+}
+
+fn parse_v1<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| {
+        CliError::new(
+            ErrorKind::Api { status: 200 },
+            format!("the v1 API answered with an unexpected shape: {e}"),
+        )
+    })
+}
+
+/// One machine's command on the v1 API (`--api v1`), answered in the legacy shape unless
+/// `--raw`.
+async fn perform_v1(session: &Session<'_>, invocation: &Invocation) -> Result<String> {
+    let transport = session.transport;
+    let wait = |id: String, target: String| async move {
+        let plan = wait_plan(invocation, &id, &target);
+        crate::waitfor::poll_until(&plan, session.progress, || {
+            v1_machine_as_legacy(transport, &id)
+        })
+        .await
+    };
+    match v1::plan(invocation)? {
+        v1::Plan::Single { request, shape } => {
+            let body = decode(&transport.send(&request).await?)?;
+            let answer: Option<v1::ActionAnswer> = match shape {
+                v1::Shape::ActionMachine => Some(parse_v1(&body)?),
+                _ => None,
+            };
+            if let Some(target) = invocation.spec.wait_target.filter(|_| waits(invocation)) {
+                let id = match invocation.text("machineId") {
+                    Some(id) => id.to_string(),
+                    None => answer
+                        .as_ref()
+                        .and_then(|a| a.data.as_ref())
+                        .and_then(|m| m.id.clone())
+                        .ok_or_else(|| {
+                            CliError::internal(
+                                "the API's answer to create has no machine id to wait for",
+                            )
+                        })?,
+                };
+                return wait(id, target.to_string()).await;
+            }
+            if session.raw {
+                return Ok(body);
+            }
+            Ok(match (shape, answer) {
+                (v1::Shape::ActionMachine, Some(answer)) => {
+                    let machine = answer.data.unwrap_or_default();
+                    serde_json::to_string(&v1::machine_to_legacy(&machine, None))
+                        .expect("the model always serialises")
+                }
+                (v1::Shape::Empty, _) => "{}".to_string(),
+                _ => body,
+            })
+        }
+        v1::Plan::Machine { id } => {
+            if invocation.spec.action == Action::WaitFor {
+                let target = invocation.text("state").unwrap_or_default().to_string();
+                return wait(id, target).await;
+            }
+            if session.raw {
+                return decode(&transport.send(&v1::machine_request(&id)).await?);
+            }
+            v1_machine_as_legacy(transport, &id).await
+        }
+        v1::Plan::List {
+            query,
+            local_filters,
+            skip,
+            limit,
+            all,
+        } => {
+            let spinner = session.progress.spinner("listing machines");
+            let mut matched: Vec<String> = Vec::new();
+            let wanted = if all {
+                u64::MAX
+            } else {
+                skip.saturating_add(limit)
+            };
+            let mut after: Option<String> = None;
+            loop {
+                let body = decode(
+                    &transport
+                        .send(&v1::list_page(&query, after.as_deref()))
+                        .await?,
+                )?;
+                let page: v1::Page<serde_json::Value> = parse_v1(&body)?;
+                for raw_item in page.items {
+                    let machine: v1::Machine =
+                        serde_json::from_value(raw_item.clone()).unwrap_or_default();
+                    let legacy = serde_json::to_value(v1::machine_to_legacy(&machine, None))
+                        .expect("the model always serialises");
+                    if local_filters
+                        .iter()
+                        .all(|(name, value)| v1::matches_filter(&legacy, name, value))
+                    {
+                        let shown = if session.raw { raw_item } else { legacy };
+                        matched.push(shown.to_string());
+                    }
+                }
+                spinner.status(&format!("{} so far", matched.len()));
+                after = page.next_page.filter(|_| page.has_more);
+                if after.is_none() || matched.len() as u64 >= wanted {
+                    break;
+                }
+            }
+            let start = (skip as usize).min(matched.len());
+            let end = if all {
+                matched.len()
+            } else {
+                start.saturating_add(limit as usize).min(matched.len())
+            };
+            Ok(format!("[{}]", matched[start..end].join(",")))
+        }
+    }
 }
 
 /// One machine's command: its JSON answer as sent, or its error.
@@ -553,10 +716,34 @@ mod tests {
     }
 
     #[test]
+    fn dry_run_on_v1_uses_the_v1_request_and_bearer_auth() {
+        let inv = invocations("stop", &["ps1"]);
+        assert_eq!(
+            dry_run("http://h/v1", Backend::V1, &inv).unwrap(),
+            "curl -X PATCH http://h/v1/machines/ps1/stop -H \"Authorization: Bearer $PAPERSPACE_API_KEY\"\n"
+        );
+        let util = vec![
+            validate(
+                command("utilization").unwrap(),
+                &[
+                    ("machineId", "m".into()),
+                    ("billingMonth", "2022-03".into()),
+                ],
+            )
+            .unwrap(),
+        ];
+        assert_eq!(
+            check_backend(&util, Backend::V1).unwrap_err().exit_code(),
+            2
+        );
+        assert!(check_backend(&util, Backend::Legacy).is_ok());
+    }
+
+    #[test]
     fn dry_run_prints_one_curl_line_per_machine() {
         let inv = invocations("restart", &["ps1", "ps2"]);
         assert_eq!(
-            dry_run("http://h", &inv),
+            dry_run("http://h", Backend::Legacy, &inv).unwrap(),
             "curl -X POST http://h/machines/ps1/restart -H \"X-Api-Key: $PAPERSPACE_API_KEY\" -H 'Content-Type: application/json' --data-raw '{\"machineId\":\"ps1\"}'\ncurl -X POST http://h/machines/ps2/restart -H \"X-Api-Key: $PAPERSPACE_API_KEY\" -H 'Content-Type: application/json' --data-raw '{\"machineId\":\"ps2\"}'\n"
         );
     }

@@ -122,11 +122,28 @@ pub async fn wait_for(
     plan: &WaitPlan,
     progress: &Progress,
 ) -> Result<String> {
+    let request = show_request(&plan.machine_id);
+    poll_until(plan, progress, || async {
+        decode(&transport.send(&request).await?)
+    })
+    .await
+}
+
+/// The waiting loop, for any way of fetching the machine as legacy JSON with its events (one
+/// request on the legacy API, two on v1).
+pub async fn poll_until<F, Fut>(
+    plan: &WaitPlan,
+    progress: &Progress,
+    mut fetch: F,
+) -> Result<String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<String>>,
+{
     let spinner = progress.spinner(format!(
         "waiting for {} to be {}",
         plan.machine_id, plan.target
     ));
-    let request = show_request(&plan.machine_id);
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     let mut baseline = Baseline {
         started_at: OffsetDateTime::now_utc(),
@@ -134,15 +151,14 @@ pub async fn wait_for(
     };
     let mut last_state = None;
     loop {
-        let poll = transport.send(&request);
-        let response = match deadline {
+        let poll = fetch();
+        let body = match deadline {
             Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
-                Ok(response) => response?,
+                Ok(body) => body?,
                 Err(_) => return Err(timed_out(plan, &last_state)),
             },
             None => poll.await?,
         };
-        let body = decode(&response)?;
         let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
         match assess(&machine, &plan.target, &baseline) {
             Verdict::Reached => return Ok(body),

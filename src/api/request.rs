@@ -98,6 +98,8 @@ pub struct ApiRequest {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: Option<Map<String, Value>>,
+    /// The v1 API authenticates with `Authorization: Bearer`, the legacy one with `X-Api-Key`.
+    pub bearer: bool,
 }
 
 impl ApiRequest {
@@ -120,12 +122,18 @@ impl ApiRequest {
         use crate::output::shell_quote;
         let url = shell_quote(&format!("{base_url}{}", self.path_and_query()));
         let key = r#"-H "X-Api-Key: $PAPERSPACE_API_KEY""#;
-        match (self.method, self.body_text()) {
-            (HttpMethod::Post, Some(body)) => format!(
-                "curl -X POST {url} {key} -H 'Content-Type: application/json' --data-raw {}",
+        let key = if self.bearer {
+            r#"-H "Authorization: Bearer $PAPERSPACE_API_KEY""#
+        } else {
+            key
+        };
+        match self.body_text() {
+            Some(body) => format!(
+                "curl -X {} {url} {key} -H 'Content-Type: application/json' --data-raw {}",
+                self.method.as_str(),
                 shell_quote(&body)
             ),
-            (method, _) => format!("curl -X {} {url} {key}", method.as_str()),
+            None => format!("curl -X {} {url} {key}", self.method.as_str()),
         }
     }
 
@@ -133,12 +141,14 @@ impl ApiRequest {
     /// documents as no-ops when the machine is already there. create, update, destroy and
     /// setAccessForUser are not: they are never resent once they may have reached the server.
     pub fn may_resend(&self) -> bool {
+        let power_action = || {
+            let last = self.path.rsplit('/').next().unwrap_or_default();
+            ["start", "stop", "restart"].contains(&last) && self.path.starts_with("/machines/")
+        };
         match self.method {
             HttpMethod::Get => true,
-            HttpMethod::Post => {
-                let last = self.path.rsplit('/').next().unwrap_or_default();
-                ["start", "stop", "restart"].contains(&last) && self.path.starts_with("/machines/")
-            }
+            HttpMethod::Post | HttpMethod::Patch => power_action(),
+            HttpMethod::Put | HttpMethod::Delete => false,
         }
     }
 
@@ -346,8 +356,10 @@ pub fn build_request(inv: &Invocation) -> ApiRequest {
                 .map(|(p, v)| (p.name.to_string(), v.to_query_text()))
                 .collect(),
             body: None,
+            bearer: false,
         },
-        HttpMethod::Post => ApiRequest {
+        // The legacy API has only GET and POST; the other methods are v1's (api::v1).
+        _ => ApiRequest {
             method: spec.method,
             path,
             query: Vec::new(),
@@ -355,6 +367,7 @@ pub fn build_request(inv: &Invocation) -> ApiRequest {
                 sent.map(|(p, v)| (p.name.to_string(), v.to_json()))
                     .collect(),
             ),
+            bearer: false,
         },
     }
 }
@@ -366,6 +379,7 @@ pub fn show_request(machine_id: &str) -> ApiRequest {
         path: "/machines/getMachinePublic".to_string(),
         query: vec![("machineId".to_string(), machine_id.to_string())],
         body: None,
+        bearer: false,
     }
 }
 

@@ -13,6 +13,12 @@ use super::model::{
 pub enum HttpMethod {
     Get,
     Post,
+    /// The v1 API's update.
+    Put,
+    /// The v1 API's start, stop and restart.
+    Patch,
+    /// The v1 API's destroy and accessor removal.
+    Delete,
 }
 
 impl HttpMethod {
@@ -20,6 +26,9 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
         }
     }
 }

@@ -62,6 +62,22 @@ pub struct MachineRecord {
     /// the state dump shows what was asked for.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub create_extras: Map<String, Value>,
+    /// Last change of the machine's settings (update, access), for v1's `dtModified`; actions
+    /// count as changes too (see `modified_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_ms: Option<i64>,
+}
+
+impl MachineRecord {
+    /// When the machine last changed: the latest of creation, settings changes and actions.
+    pub fn modified_at(&self) -> i64 {
+        let last_action = self.actions.iter().map(|a| a.started_ms).max();
+        [Some(self.created_ms), self.modified_ms, last_action]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(self.created_ms)
+    }
 }
 
 /// A validated `createSingleMachinePublic` request.
@@ -145,7 +161,7 @@ impl Store {
             .find(|m| m.machine.id.as_deref() == Some(id))
     }
 
-    fn find_mut(&mut self, id: &str) -> Result<&mut MachineRecord, ApiError> {
+    pub fn find_mut(&mut self, id: &str) -> Result<&mut MachineRecord, ApiError> {
         self.machines
             .iter_mut()
             .find(|m| m.machine.id.as_deref() == Some(id))
@@ -238,6 +254,7 @@ impl Store {
             }],
             access: BTreeMap::new(),
             create_extras: req.extras,
+            modified_ms: None,
         };
         let rendered = render(&record, ctx.now, false);
         self.machines.push(record);
@@ -323,6 +340,7 @@ impl Store {
         ctx: &mut Ctx,
     ) -> Result<Machine, ApiError> {
         let record = self.find_mut(id)?;
+        record.modified_ms = Some(ctx.now);
         let m = &mut record.machine;
         if let Some(name) = req.name {
             m.name = Some(name);
