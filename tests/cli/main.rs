@@ -9,4 +9,5 @@ mod fixtures;
 mod help;
 mod session;
 mod support;
+mod v1;
 mod waitfor;
