@@ -535,7 +535,8 @@ pub fn matches_filter(machine: &Value, name: &str, wanted: &str) -> bool {
         Some(Value::Number(n)) => n.to_string() == wanted,
         Some(Value::Bool(b)) => b.to_string() == wanted,
         Some(Value::Null) | None => wanted == "null",
-        Some(other) => other.to_string() == wanted,
+        // Lists and objects are never what an equality filter names.
+        Some(_) => false,
     }
 }
 
