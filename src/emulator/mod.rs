@@ -10,6 +10,13 @@
 //! `x-api-key` header; errors are `{"error":{"name":"Error","status":N,"message":"..."}}`
 //! (401 `No such API token`, 404 `Not found`, 400 naming the parameter).
 //!
+//! The live API (v1) is served too, under `/v1`, on the same machines (see [`v1_routes`]):
+//! `GET/POST /v1/machines`, `GET/PUT/DELETE /v1/machines/{id}`,
+//! `PATCH /v1/machines/{id}/{start,stop,restart}`, `/v1/machines/{id}/accessors[/{userId}]`,
+//! `GET /v1/machine-events[/{id}]` and `GET /v1/machine-availability`, authenticated by
+//! `Authorization: Bearer <key>` (same keys as `x-api-key`), errors as
+//! `{"message": "...", "code": "NOT_FOUND"}`.
+//!
 //! Machine states are derived from timestamps (see [`lifecycle`]): each transition step lasts
 //! `--transition-ms`, so a machine is right whenever it is read and nothing runs in the
 //! background.
@@ -48,6 +55,7 @@ mod reply;
 mod routes;
 pub mod service;
 mod state;
+mod v1_routes;
 
 pub use faults::FaultSettings;
 

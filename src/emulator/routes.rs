@@ -51,7 +51,9 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
                 .delete(control_clear_faults),
         )
         .route("/__emulator/availability", post(control_availability));
-    api.merge(control).with_state(emulator)
+    api.merge(control)
+        .merge(super::v1_routes::router(emulator.clone()))
+        .with_state(emulator)
 }
 
 /// Every API request (not the control API) passes here: injected latency and failures first,
