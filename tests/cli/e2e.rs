@@ -467,3 +467,181 @@ async fn create_and_stop_with_wait_print_the_machine_once_it_got_there() {
     out.assert_success(&format!("ID     {id}\nState  ready\n"));
     emu.stop().await.unwrap();
 }
+
+/// The same lifecycle through the v1 API (`--api v1`) against the emulator's `/v1` routes:
+/// legacy commands and flags, legacy-shaped answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_works_on_the_v1_backend_too() {
+    let sandbox = Sandbox::new();
+    let emu = emulator_with(Config::ephemeral(300)).await;
+    let v1 = |args: &[&str], code: i32| -> Value {
+        let mut cmd = sandbox.bare();
+        cmd.env("PAPERSPACE_API_URL", format!("{}/v1", emu.url()))
+            .env("PAPERSPACE_API_KEY", KEY);
+        let out = run(cmd, &[args, &["--api", "v1"]].concat());
+        assert_eq!(
+            out.code, code,
+            "{args:?}\nstdout: {}\nstderr: {}",
+            out.stdout, out.stderr
+        );
+        serde_json::from_str(&out.stdout).unwrap_or(Value::Null)
+    };
+    let created = v1(CREATE, 0);
+    assert_eq!(
+        created["region"], "East Coast (NY2)",
+        "legacy names on the way back"
+    );
+    let id = created["id"].as_str().unwrap().to_string();
+    let ready = v1(&args(&wait(&id, "ready")), 0);
+    assert_eq!(ready["state"], "ready");
+    assert_eq!(ready["events"][0]["name"], "create");
+    assert_eq!(
+        v1(
+            &["machines", "list", "--state", "ready", "--region", "ny2"],
+            0
+        )[0]["id"],
+        id.as_str()
+    );
+    assert_eq!(
+        v1(
+            &[
+                "machines",
+                "availability",
+                "--region",
+                "ams1",
+                "--machineType",
+                "V100"
+            ],
+            0
+        ),
+        serde_json::json!({"available": false})
+    );
+    assert_eq!(
+        v1(&["machines", "stop", "--machineId", &id], 0),
+        serde_json::json!({})
+    );
+    assert_eq!(v1(&args(&wait(&id, "off")), 0)["state"], "off");
+    let renamed = v1(
+        &[
+            "machines",
+            "update",
+            "--machineId",
+            &id,
+            "--machineName",
+            "renamed",
+            "--shutdownTimeoutInHours",
+            "3",
+        ],
+        0,
+    );
+    assert_eq!(
+        (
+            renamed["name"].as_str(),
+            renamed["shutdownTimeoutInHours"].as_u64()
+        ),
+        (Some("renamed"), Some(3))
+    );
+    let started = v1(
+        &[
+            "machines",
+            "start",
+            "--machineId",
+            &id,
+            "--wait",
+            "--interval",
+            "0.05",
+        ],
+        0,
+    );
+    assert_eq!(started["state"], "ready");
+    v1(&["machines", "restart", "--machineId", &id], 0);
+    v1(
+        &[
+            "machines",
+            "setAccessForUser",
+            "--machineId",
+            &id,
+            "--userId",
+            "u1",
+            "--enableAccess",
+            "true",
+        ],
+        0,
+    );
+    v1(
+        &[
+            "machines",
+            "setAccessForUser",
+            "--machineId",
+            &id,
+            "--userId",
+            "u1",
+            "--enableAccess",
+            "false",
+        ],
+        0,
+    );
+    v1(
+        &[
+            "machines",
+            "utilization",
+            "--machineId",
+            &id,
+            "--billingMonth",
+            "2026-11",
+        ],
+        2,
+    );
+    // The legacy API sees the same machine.
+    let legacy = json(&sandbox, &emu, &["machines", "show", "--machineId", &id], 0);
+    assert_eq!(legacy["name"], "renamed");
+    v1(&["machines", "destroy", "--machineId", &id], 0);
+    v1(&["machines", "show", "--machineId", &id], 1);
+    emu.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waitfor_fails_fast_on_v1_as_well() {
+    let sandbox = Sandbox::new();
+    let config = Config {
+        faults: FaultSettings {
+            capacity_failures: Some(1),
+            ..FaultSettings::default()
+        },
+        ..Config::ephemeral(60)
+    };
+    let emu = emulator_with(config).await;
+    let v1 = |args: &[&str]| {
+        let mut cmd = sandbox.bare();
+        cmd.env("PAPERSPACE_API", "v1")
+            .env("PAPERSPACE_API_URL", format!("{}/v1", emu.url()))
+            .env("PAPERSPACE_API_KEY", KEY);
+        run(cmd, args)
+    };
+    let created = v1(&[CREATE, &["--startOnCreate", "false"]].concat());
+    let id = serde_json::from_str::<Value>(&created.stdout).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(v1(&args(&wait(&id, "off"))).code, 0);
+    let out = v1(&[
+        "machines",
+        "start",
+        "--machineId",
+        &id,
+        "--wait",
+        "--interval",
+        "0.05",
+        "--timeout",
+        "30",
+    ]);
+    out.assert_error(
+        5,
+        &format!(
+            "machine {id}: start failed: {}",
+            paperspace::api::model::CAPACITY_ERROR_MESSAGE
+        ),
+        None,
+    );
+    emu.stop().await.unwrap();
+}
