@@ -330,6 +330,16 @@ pub fn known_command(args: &[OsString]) -> Option<&'static CommandSpec> {
 
 /// Parse argv. Usage problems come back as `CliError`s with a one-line message.
 pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
+    // `paperspace --version` is answered without building the command tree: it is the
+    // single most common start-up path of scripts that probe for the tool.
+    if let [_, flag] = args.as_slice()
+        && (flag == "--version" || flag == "-V")
+    {
+        return Ok(Parsed::Print(format!(
+            "paperspace {}\n",
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
     if let Some(spec) = known_command(&args) {
         check_forgotten_values(spec, &args)?;
     }

@@ -156,7 +156,7 @@ async fn key_from_password(
     credentials.insert("email".into(), email.into());
     credentials.insert("password".into(), password.into());
     let session = decode(
-        &anonymous
+        anonymous
             .send(&post("/users/login", Vec::new(), credentials))
             .await?,
     )?;
@@ -168,7 +168,7 @@ async fn key_from_password(
     }
     let query = vec![("access_token".to_string(), token)];
     let created = decode(
-        &anonymous
+        anonymous
             .send(&post("/apiTokens/createPublic", query, body))
             .await?,
     )?;
@@ -188,7 +188,7 @@ async fn verify(key: &ApiKey, env: &Environment) -> Result<()> {
         bearer: false,
     };
     let response = transport(env, Some(key.clone()))?.send(&request).await?;
-    decode(&response).map(|_| ()).map_err(|e| match e.kind {
+    decode(response).map(|_| ()).map_err(|e| match e.kind {
         ErrorKind::Auth { .. } => CliError::new(
             e.kind.clone(),
             format!(

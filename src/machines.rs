@@ -237,10 +237,9 @@ pub async fn perform_all(
 /// A machine on v1, in the legacy shape with its newest events: `show` and every poll of a
 /// wait (the machine and its events are two requests there).
 async fn v1_machine_as_legacy(transport: &Transport, id: &str) -> Result<String> {
-    let machine: v1::Machine =
-        parse_v1(&decode(&transport.send(&v1::machine_request(id)).await?)?)?;
+    let machine: v1::Machine = parse_v1(&decode(transport.send(&v1::machine_request(id)).await?)?)?;
     let events: v1::Page<v1::Event> =
-        parse_v1(&decode(&transport.send(&v1::events_request(id)).await?)?)?;
+        parse_v1(&decode(transport.send(&v1::events_request(id)).await?)?)?;
     let legacy = v1::machine_to_legacy(&machine, Some(&events.items));
     Ok(serde_json::to_string(&legacy).expect("the model always serialises"))
 }
@@ -267,7 +266,7 @@ async fn perform_v1(session: &Session<'_>, invocation: &Invocation) -> Result<St
     };
     match v1::plan(invocation)? {
         v1::Plan::Single { request, shape } => {
-            let body = decode(&transport.send(&request).await?)?;
+            let body = decode(transport.send(&request).await?)?;
             let answer: Option<v1::ActionAnswer> = match shape {
                 v1::Shape::ActionMachine => Some(parse_v1(&body)?),
                 _ => None,
@@ -306,7 +305,7 @@ async fn perform_v1(session: &Session<'_>, invocation: &Invocation) -> Result<St
                 return wait(id, target).await;
             }
             if session.raw {
-                return decode(&transport.send(&v1::machine_request(&id)).await?);
+                return decode(transport.send(&v1::machine_request(&id)).await?);
             }
             v1_machine_as_legacy(transport, &id).await
         }
@@ -327,7 +326,7 @@ async fn perform_v1(session: &Session<'_>, invocation: &Invocation) -> Result<St
             let mut after: Option<String> = None;
             loop {
                 let body = decode(
-                    &transport
+                    transport
                         .send(&v1::list_page(&query, after.as_deref()))
                         .await?,
                 )?;
@@ -381,7 +380,7 @@ async fn perform(
     if list_all(invocation) {
         return list_every_page(transport, invocation, progress).await;
     }
-    let body = decode(&transport.send(&build_request(invocation)).await?)?;
+    let body = decode(transport.send(&build_request(invocation)).await?)?;
     match invocation.spec.wait_target {
         Some(target) if waits(invocation) => {
             // create answers with the new machine; the actions name theirs in --machineId.
@@ -430,7 +429,7 @@ async fn list_every_page(
             .retain(|(name, _)| name != "limit" && name != "skip");
         request.query.push(("limit".into(), page_size.to_string()));
         request.query.push(("skip".into(), skip.to_string()));
-        let body = decode(&transport.send(&request).await?)?;
+        let body = decode(transport.send(&request).await?)?;
         let page: Vec<&RawValue> = serde_json::from_str(&body).map_err(|_| {
             CliError::new(
                 ErrorKind::Api { status: 200 },

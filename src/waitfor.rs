@@ -124,7 +124,7 @@ pub async fn wait_for(
 ) -> Result<String> {
     let request = show_request(&plan.machine_id);
     poll_until(plan, progress, || async {
-        decode(&transport.send(&request).await?)
+        decode(transport.send(&request).await?)
     })
     .await
 }

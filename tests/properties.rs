@@ -790,7 +790,7 @@ proptest! {
     /// and always printable; non-JSON bodies give one short line.
     #[test]
     fn decode_never_panics_and_keeps_its_promises(resp in raw_response()) {
-        match decode(&resp) {
+        match decode(resp.clone()) {
             Ok(text) => {
                 prop_assert!((200..300).contains(&resp.status));
                 if resp.body.iter().all(u8::is_ascii_whitespace) {
@@ -846,7 +846,7 @@ proptest! {
             location: None,
             body: body.to_string().into_bytes(),
         };
-        let error = decode(&resp).unwrap_err();
+        let error = decode(resp.clone()).unwrap_err();
         prop_assert!(one_line(&error.message), "{:?}", error.message);
     }
 }
@@ -919,7 +919,7 @@ proptest! {
     ) {
         let text = text_of(&j, style);
         let resp = RawResponse { status: 200, reason: "OK".into(), location: None, body: text.clone().into_bytes() };
-        let decoded = decode(&resp).map_err(|e| TestCaseError::fail(e.message))?;
+        let decoded = decode(resp.clone()).map_err(|e| TestCaseError::fail(e.message))?;
         let printed = pretty(&decoded).map_err(|e| TestCaseError::fail(format!("{e}: {text:?}")))?;
         let lower = text.to_ascii_lowercase();
         let surrogate_escape = ["8", "9", "a", "b", "c", "d", "e", "f"]
@@ -1157,7 +1157,7 @@ proptest! {
         let results: Vec<Result<String, CliError>> = responses
             .iter()
             .take(invocations.len())
-            .map(decode)
+            .map(|r| decode(r.clone()))
             .collect();
         let any_ok = results.iter().any(Result::is_ok);
         let presentation = Presentation {

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         body: body.to_vec(),
     };
     let _ = excerpt(body);
-    let json = match decode(&resp) {
+    let json = match decode(resp.clone()) {
         Ok(json) => json,
         Err(error) => {
             assert!(

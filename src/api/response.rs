@@ -22,34 +22,36 @@ const EXCERPT_CHARS: usize = 160;
 
 /// Decode a response: the JSON text of a 2xx, checked to be JSON (an empty body reads as
 /// `{}`), or the error the user should see. The text is kept as sent so output can print
-/// every number verbatim.
-pub fn decode(resp: &RawResponse) -> Result<String> {
+/// every number verbatim. Takes the response by value: a large list is not copied.
+pub fn decode(resp: RawResponse) -> Result<String> {
     let text_is_blank = resp.body.iter().all(u8::is_ascii_whitespace);
     if (200..300).contains(&resp.status) {
         if text_is_blank {
             return Ok("{}".to_string());
         }
-        let checked = std::str::from_utf8(&resp.body)
-            .map_err(|e| e.to_string())
-            .and_then(|text| {
-                serde_json::from_str::<&RawValue>(text)
-                    .map(|_| text.to_string())
-                    .map_err(|e| e.to_string())
-            });
-        return checked.map_err(|e| {
+        let problem = match std::str::from_utf8(&resp.body) {
+            Err(e) => Some(e.to_string()),
+            Ok(text) => serde_json::from_str::<&RawValue>(text)
+                .err()
+                .map(|e| e.to_string()),
+        };
+        let Some(e) = problem else {
+            return Ok(String::from_utf8(resp.body).expect("checked to be UTF-8 above"));
+        };
+        return Err({
             CliError::new(
                 ErrorKind::Api {
                     status: resp.status,
                 },
                 format!(
                     "the API answered {} but its body is not JSON ({e}): {}",
-                    status_line(resp),
+                    status_line(&resp),
                     excerpt(&resp.body)
                 ),
             )
         });
     }
-    Err(error_from_response(resp))
+    Err(error_from_response(&resp))
 }
 
 fn status_line(resp: &RawResponse) -> String {
@@ -161,21 +163,21 @@ mod tests {
 
     #[test]
     fn empty_success_reads_as_an_empty_object_and_json_is_kept_verbatim() {
-        assert_eq!(decode(&resp(204, "No Content", "")).unwrap(), "{}");
-        assert_eq!(decode(&resp(200, "OK", " \n")).unwrap(), "{}");
-        assert_eq!(decode(&resp(200, "OK", "null")).unwrap(), "null");
+        assert_eq!(decode(resp(204, "No Content", "")).unwrap(), "{}");
+        assert_eq!(decode(resp(200, "OK", " \n")).unwrap(), "{}");
+        assert_eq!(decode(resp(200, "OK", "null")).unwrap(), "null");
         let text = r#"{"b":1.0,"a":12345678901234567890,"1":-0.0}"#;
-        assert_eq!(decode(&resp(200, "OK", text)).unwrap(), text);
+        assert_eq!(decode(resp(200, "OK", text)).unwrap(), text);
         let bad_utf8 = RawResponse {
             body: vec![b'"', 0xff, b'"'],
             ..resp(200, "OK", "")
         };
-        assert_eq!(decode(&bad_utf8).unwrap_err().exit_code(), 1);
+        assert_eq!(decode(bad_utf8).unwrap_err().exit_code(), 1);
     }
 
     #[test]
     fn a_success_that_is_not_json_is_an_api_error() {
-        let err = decode(&resp(200, "OK", "<html><body>hello</body></html>")).unwrap_err();
+        let err = decode(resp(200, "OK", "<html><body>hello</body></html>")).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Api { status: 200 });
         assert!(
             err.message
@@ -204,7 +206,7 @@ mod tests {
             (r#"{"unexpected":true}"#, "Bad Request"),
         ];
         for (body, want) in cases {
-            let err = decode(&resp(400, "Bad Request", body)).unwrap_err();
+            let err = decode(resp(400, "Bad Request", body)).unwrap_err();
             assert_eq!(err.message, want);
             assert_eq!(
                 err.http_status(),
@@ -217,7 +219,7 @@ mod tests {
     #[test]
     fn auth_statuses_map_to_the_auth_kind() {
         for status in [401, 403] {
-            let err = decode(&resp(
+            let err = decode(resp(
                 status,
                 "x",
                 r#"{"error":{"message":"No such API token"}}"#,
@@ -234,11 +236,11 @@ mod tests {
             "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
             "x".repeat(5000)
         );
-        let err = decode(&resp(502, "Bad Gateway", &page)).unwrap_err();
+        let err = decode(resp(502, "Bad Gateway", &page)).unwrap_err();
         assert_eq!(err.message, "502 Bad Gateway: 502 Bad Gateway");
-        let err = decode(&resp(502, "Bad Gateway", "")).unwrap_err();
+        let err = decode(resp(502, "Bad Gateway", "")).unwrap_err();
         assert_eq!(err.message, "Bad Gateway");
-        let err = decode(&resp(
+        let err = decode(resp(
             401,
             "Unauthorized",
             "Access denied: token revoked\nmore",
@@ -248,13 +250,13 @@ mod tests {
             err.message,
             "401 Unauthorized: Access denied: token revoked"
         );
-        let long = decode(&resp(500, "Internal Server Error", &"y".repeat(1000))).unwrap_err();
+        let long = decode(resp(500, "Internal Server Error", &"y".repeat(1000))).unwrap_err();
         assert!(long.message.chars().count() < 200);
         let bytes = RawResponse {
             body: vec![0xff, 0xfe, b'o', b'k'],
             ..resp(500, "Internal Server Error", "")
         };
-        assert!(decode(&bytes).unwrap_err().message.contains("ok"));
+        assert!(decode(bytes).unwrap_err().message.contains("ok"));
     }
 
     #[test]
@@ -263,7 +265,7 @@ mod tests {
             location: Some("https://elsewhere.example/x".into()),
             ..resp(302, "Found", "")
         };
-        let err = decode(&r).unwrap_err();
+        let err = decode(r).unwrap_err();
         assert_eq!(err.exit_code(), 1);
         assert!(err.message.contains("https://elsewhere.example/x"));
     }

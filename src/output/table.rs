@@ -21,11 +21,9 @@ use crate::api::model::UtilizationReport;
 use crate::api::model::{Availability, Machine, MachineEvent, MachineState, UsageLine};
 use crate::error::CliError;
 use serde_json::Value;
-use tabled::builder::Builder;
 use tabled::grid::util::string::get_text_width;
-use tabled::settings::object::Cell as GridCell;
+use tabled::settings::Color;
 use tabled::settings::width::Truncate;
-use tabled::settings::{Color, Padding, Style};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -96,7 +94,7 @@ pub fn render(view: View, json: &str, opts: &TableOptions) -> Result<String, Cli
     let table = match view {
         View::MachineList => {
             let fields = selected_fields(&view, opts.columns.as_deref(), LIST_COLUMNS)?;
-            machine_list_table(expect_array(parse_answer(json)?)?, &fields, opts)
+            machine_list_table(&parse_list(json)?, &fields, opts)
         }
         View::Machine => {
             let fields = selected_fields(&view, opts.columns.as_deref(), SHOW_ROWS)?;
@@ -304,16 +302,29 @@ fn selected_fields(
 // Views
 // ---------------------------------------------------------------------------------------------
 
-fn machine_list_table(items: Vec<Value>, fields: &[&Field], opts: &TableOptions) -> Table {
+/// A list answer as the raw text of each item: each machine is then read straight into the
+/// model, so a list of 10 000 never exists as a tree of generic JSON values (memory).
+fn parse_list(json: &str) -> Result<Vec<&serde_json::value::RawValue>, CliError> {
+    serde_json::from_str(json).map_err(|e| match parse_answer(json) {
+        Ok(other) => unreadable(format_args!("expected a list, got {}", kind_of(&other))),
+        Err(_) => unreadable(format_args!("it is not JSON ({e})")),
+    })
+}
+
+fn machine_list_table(
+    items: &[&serde_json::value::RawValue],
+    fields: &[&Field],
+    opts: &TableOptions,
+) -> Table {
     let rows = items
-        .into_iter()
-        .map(|item| match item {
-            Value::Object(_) => {
-                let machine: Machine = serde_json::from_value(item).unwrap_or_default();
+        .iter()
+        .map(|item| match item.get().starts_with('{') {
+            true => {
+                let machine: Machine = serde_json::from_str(item.get()).unwrap_or_default();
                 fields.iter().map(|field| (field.cell)(&machine)).collect()
             }
             // Not a machine at all: keep the row so counts match, but claim nothing about it.
-            _ => fields.iter().map(|_| Cell::missing()).collect(),
+            false => fields.iter().map(|_| Cell::missing()).collect(),
         })
         .collect();
     Table {
@@ -446,16 +457,6 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-fn expect_array(value: Value) -> Result<Vec<Value>, CliError> {
-    match value {
-        Value::Array(items) => Ok(items),
-        other => Err(unreadable(format_args!(
-            "expected a list, got {}",
-            kind_of(&other)
-        ))),
     }
 }
 
@@ -740,32 +741,34 @@ impl Table {
             None => natural.iter().map(|&width| Some(width)).collect(),
         };
 
-        let mut builder = Builder::default();
-        for line in &lines {
-            builder.push_record(
-                line.iter()
-                    .zip(&widths)
-                    .filter_map(|(text, width)| width.map(|width| cut(text, width))),
-            );
-        }
-        let mut grid = builder.build();
-        grid.with(Style::empty()).with(Padding::new(0, GAP, 0, 0));
-        if opts.color {
-            let first_row = usize::from(self.header.is_some());
-            for (row_index, row) in self.rows.iter().enumerate() {
-                let shown_cells = row.iter().zip(&widths).filter(|(_, width)| width.is_some());
-                for (column, (cell, _)) in shown_cells.enumerate() {
-                    if let Some(color) = cell.tone.color() {
-                        grid.modify(GridCell::new(first_row + row_index, column), color);
-                    }
+        // Written directly (not through a grid): widths are known, and a list of thousands
+        // of machines should not be copied cell by cell again.
+        let shown: Vec<(usize, usize)> = widths
+            .iter()
+            .enumerate()
+            .filter_map(|(column, width)| width.map(|width| (column, width)))
+            .collect();
+        let first_row = usize::from(self.header.is_some());
+        let mut out = String::with_capacity(lines.len() * (total_width(&widths) + 1));
+        for (line_index, line) in lines.iter().enumerate() {
+            let start = out.len();
+            let mut padding = 0;
+            for &(column, width) in &shown {
+                let text = cut(line[column], width);
+                out.extend(std::iter::repeat_n(' ', padding));
+                padding = width.saturating_sub(get_text_width(&text)) + GAP;
+                let tone = match line_index.checked_sub(first_row) {
+                    Some(row) if opts.color => self.rows[row][column].tone,
+                    _ => Tone::Plain,
+                };
+                match tone.color() {
+                    Some(color) => out.push_str(&color.colorize(&text)),
+                    None => out.push_str(&text),
                 }
             }
-        }
-
-        // tabled pads every cell, the last one included; the lines end at their last character.
-        let mut out = String::new();
-        for line in grid.to_string().lines() {
-            out.push_str(line.trim_end());
+            // Lines end at their last character.
+            let end = start + out[start..].trim_end().len();
+            out.truncate(end);
             out.push('\n');
         }
         if self.header.is_none() && self.rows.is_empty() {

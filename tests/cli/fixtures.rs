@@ -80,7 +80,7 @@ fn success_bodies_print_back_exactly_as_received() {
             location: None,
             body: text.clone().into_bytes(),
         };
-        let printed = paperspace::output::pretty(&decode(&response).unwrap()).unwrap();
+        let printed = paperspace::output::pretty(&decode(response).unwrap()).unwrap();
         assert_eq!(printed.trim_end(), text.trim_end(), "{name}");
     }
 }
@@ -101,6 +101,6 @@ fn error_bodies_give_the_messages_other_clients_show() {
             location: None,
             body: serde_json::to_vec(body).unwrap(),
         };
-        assert_eq!(decode(&response).unwrap_err().message, expected);
+        assert_eq!(decode(response).unwrap_err().message, expected);
     }
 }
