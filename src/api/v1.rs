@@ -77,6 +77,8 @@ pub struct Machine {
     pub dt_created: Option<String>,
     pub dt_modified: Option<String>,
     pub dt_deleted: Option<String>,
+    /// The reservation a machine runs under, if any (kept as sent).
+    pub reservation: Option<Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

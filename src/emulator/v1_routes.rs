@@ -329,6 +329,7 @@ fn machine(record: &MachineRecord, now: i64) -> Machine {
         dt_created: m.dt_created,
         dt_modified: Some(format_ms(record.modified_at())),
         dt_deleted: None,
+        reservation: None,
     }
 }
 

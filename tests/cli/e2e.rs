@@ -592,6 +592,22 @@ async fn every_command_works_on_the_v1_backend_too() {
         ],
         2,
     );
+    // The emulator's own v1 JSON has exactly the fields of the v1 OpenAPI document.
+    let raw = v1(&["machines", "show", "--machineId", &id, "--raw"], 0);
+    let openapi: Value =
+        serde_json::from_str(&fixture("paperspace-v1-openapi.machines_operations.json")).unwrap();
+    let documented: std::collections::BTreeSet<&String> = openapi["operations"]["GET /machines/{id}"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        raw.as_object()
+            .unwrap()
+            .keys()
+            .collect::<std::collections::BTreeSet<_>>(),
+        documented
+    );
     // The legacy API sees the same machine.
     let legacy = json(&sandbox, &emu, &["machines", "show", "--machineId", &id], 0);
     assert_eq!(legacy["name"], "renamed");

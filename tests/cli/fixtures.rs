@@ -104,3 +104,122 @@ fn error_bodies_give_the_messages_other_clients_show() {
         assert_eq!(decode(response).unwrap_err().message, expected);
     }
 }
+
+/// The shared v1 types and the v1 requests we build agree with the v1 OpenAPI document.
+mod v1_openapi {
+    use super::*;
+    use paperspace::api::request::validate;
+    use paperspace::api::spec::command;
+    use paperspace::api::v1;
+    use std::collections::BTreeSet;
+
+    fn openapi() -> Value {
+        load("paperspace-v1-openapi.machines_operations.json")["operations"].clone()
+    }
+
+    fn keys(value: &Value) -> BTreeSet<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    }
+
+    fn schema_keys(schema: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
+        let properties = keys(&schema["properties"]);
+        let required = schema["required"]
+            .as_array()
+            .map(|r| r.iter().map(|k| k.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        (properties, required)
+    }
+
+    #[test]
+    fn machine_and_event_types_have_exactly_the_documented_fields() {
+        let ops = openapi();
+        let machine =
+            &ops["GET /machines/{id}"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let (properties, required) = schema_keys(machine);
+        let ours = keys(&serde_json::to_value(v1::Machine::default()).unwrap());
+        assert_eq!(ours, properties, "v1::Machine fields");
+        assert!(required.is_subset(&ours));
+        let event = &ops["GET /machine-events"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["properties"]["items"]["items"];
+        assert_eq!(
+            keys(&serde_json::to_value(v1::Event::default()).unwrap()),
+            schema_keys(event).0
+        );
+        let page =
+            &ops["GET /machines"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let empty: v1::Page<v1::Machine> = v1::Page {
+            has_more: false,
+            next_page: None,
+            items: vec![],
+        };
+        assert_eq!(
+            keys(&serde_json::to_value(empty).unwrap()),
+            schema_keys(page).0
+        );
+    }
+
+    fn body_keys(cmd: &str, args: &[(&str, &str)]) -> BTreeSet<String> {
+        let raw: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        match v1::plan(&validate(command(cmd).unwrap(), &raw).unwrap()).unwrap() {
+            v1::Plan::Single { request, .. } => request.body.unwrap().keys().cloned().collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn request_bodies_use_only_documented_fields_and_include_the_required_ones() {
+        let ops = openapi();
+        let create = &ops["POST /machines"]["requestBody"]["content"]["application/json"]["schema"];
+        let (properties, required) = schema_keys(create);
+        let ours = body_keys(
+            "create",
+            &[
+                ("region", "ny2"),
+                ("machineType", "C5"),
+                ("size", "50"),
+                ("billingType", "hourly"),
+                ("machineName", "n"),
+                ("templateId", "t"),
+                ("networkId", "n1"),
+                ("scriptId", "s"),
+                ("assignPublicIp", "true"),
+                ("startOnCreate", "false"),
+                ("takeInitialSnapshot", "true"),
+                ("markSnapshotAsRestorePoint", "true"),
+                ("restorePointFrequency", "shutdown"),
+                ("enableNvlink", "true"),
+            ],
+        );
+        assert!(
+            ours.is_subset(&properties),
+            "{:?}",
+            ours.difference(&properties).collect::<Vec<_>>()
+        );
+        assert!(
+            required.is_subset(&ours),
+            "{:?}",
+            required.difference(&ours).collect::<Vec<_>>()
+        );
+        let update =
+            &ops["PUT /machines/{id}"]["requestBody"]["content"]["application/json"]["schema"];
+        let ours = body_keys(
+            "update",
+            &[
+                ("machineId", "m"),
+                ("machineName", "n"),
+                ("shutdownTimeoutInHours", "2"),
+                ("shutdownTimeoutForces", "true"),
+                ("autoSnapshotFrequency", "day"),
+                ("autoSnapshotSaveCount", "3"),
+                ("performAutoSnapshot", "true"),
+                ("dynamicPublicIp", "true"),
+            ],
+        );
+        let allowed = schema_keys(update).0;
+        assert!(
+            ours.is_subset(&allowed),
+            "{:?}",
+            ours.difference(&allowed).collect::<Vec<_>>()
+        );
+    }
+}
