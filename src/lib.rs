@@ -154,7 +154,11 @@ fn run_machines(
     };
     let shown = machines::present(invocations, results, batch, &presentation);
     output::write_stderr(&shown.stderr);
-    match output::write_stdout(&shown.stdout) {
+    let written = match &shown.stdout {
+        machines::Stdout::Text(text) => output::write_stdout(text),
+        machines::Stdout::Json(json) => output::write_pretty_stdout(json),
+    };
+    match written {
         Ok(()) => shown.exit,
         Err(e) => report(&e, false),
     }

@@ -450,9 +450,27 @@ async fn list_every_page(
 /// What a run prints and how it exits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    pub stdout: String,
+    pub stdout: Stdout,
     pub stderr: String,
     pub exit: u8,
+}
+
+/// What goes to stdout: text as it is, or a JSON document pretty-printed on the way out
+/// (streamed, so a large list is not held twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stdout {
+    Text(String),
+    Json(String),
+}
+
+impl Stdout {
+    /// The text as it will be printed.
+    pub fn rendered(&self) -> String {
+        match self {
+            Stdout::Text(text) => text.clone(),
+            Stdout::Json(json) => pretty(json).unwrap_or_default(),
+        }
+    }
 }
 
 /// Turn the results into output. One machine prints exactly what the legacy CLI printed;
@@ -479,7 +497,12 @@ pub fn present(
     if !batch {
         let (invocation, result) = (&invocations[0], results.into_iter().next());
         let result = result.unwrap_or_else(|| Err(CliError::internal("no result")));
-        let shown = result.and_then(|json| show(invocation, &json, presentation));
+        let shown = result.and_then(|json| match presentation.format {
+            Format::Json => Ok(Stdout::Json(json)),
+            Format::Table => {
+                table::render(view_for(invocation), &json, &presentation.table).map(Stdout::Text)
+            }
+        });
         return match shown {
             Ok(stdout) => Report {
                 stdout,
@@ -488,10 +511,10 @@ pub fn present(
             },
             Err(error) => {
                 note_failure(None, &error);
-                let stdout = match presentation.format {
+                let stdout = Stdout::Text(match presentation.format {
                     Format::Json => render_error_json(&error),
                     Format::Table => String::new(),
-                };
+                });
                 Report {
                     stdout,
                     stderr,
@@ -516,38 +539,19 @@ pub fn present(
         }
     }
     let stdout = match presentation.format {
-        Format::Json => match pretty(&format!("[{}]", items.join(","))) {
-            Ok(text) => text,
-            Err(e) => {
-                note_failure(
-                    None,
-                    &CliError::internal(format!("cannot print the answers: {e}")),
-                );
-                String::new()
-            }
-        },
-        Format::Table => match show_many(&successes, presentation) {
+        Format::Json => Stdout::Json(format!("[{}]", items.join(","))),
+        Format::Table => Stdout::Text(match show_many(&successes, presentation) {
             Ok(text) => text,
             Err(error) => {
                 note_failure(None, &error);
                 String::new()
             }
-        },
+        }),
     };
     Report {
         stdout,
         stderr,
         exit: exit_code,
-    }
-}
-
-/// One answer, in the chosen format.
-fn show(invocation: &Invocation, json: &str, presentation: &Presentation) -> Result<String> {
-    match presentation.format {
-        Format::Json => {
-            pretty(json).map_err(|e| CliError::internal(format!("cannot print the answer: {e}")))
-        }
-        Format::Table => table::render(view_for(invocation), json, &presentation.table),
     }
 }
 
@@ -620,7 +624,7 @@ mod tests {
         assert_eq!(
             ok,
             Report {
-                stdout: "{\n  \"id\": \"ps1\"\n}\n".into(),
+                stdout: Stdout::Json(r#"{"id":"ps1"}"#.into()),
                 stderr: String::new(),
                 exit: 0
             }
@@ -628,7 +632,7 @@ mod tests {
         let err = CliError::new(ErrorKind::Api { status: 404 }, "Not found");
         let failed = present(&inv, vec![Err(err)], false, &json_presentation());
         assert_eq!(
-            failed.stdout,
+            failed.stdout.rendered(),
             "{\n  \"error\": \"Not found\",\n  \"status\": 404\n}\n"
         );
         assert_eq!(failed.stderr, "error: Not found (HTTP 404)\n");
@@ -645,7 +649,7 @@ mod tests {
         ];
         let report = present(&inv, results, true, &json_presentation());
         assert_eq!(
-            report.stdout,
+            report.stdout.rendered(),
             "[\n  {},\n  {\n    \"machineId\": \"ps2\",\n    \"error\": \"Not found\",\n    \"status\": 404\n  },\n  {\n    \"machineId\": \"ps3\",\n    \"error\": \"cannot connect\"\n  }\n]\n"
         );
         assert_eq!(

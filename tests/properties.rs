@@ -1171,9 +1171,9 @@ proptest! {
         prop_assert_eq!(report.stderr.is_empty(), report.exit == 0, "{:?}", report.stderr);
         prop_assert!(report.stderr.is_empty() || report.stderr.starts_with("error: "), "{:?}", report.stderr);
         if !table {
-            if batch || report.exit == 0 || !report.stdout.is_empty() {
+            if batch || report.exit == 0 || !report.stdout.rendered().is_empty() {
                 // JSON mode always prints one document.
-                prop_assert!(is_json(report.stdout.as_bytes()), "{:?}", report.stdout);
+                prop_assert!(is_json(report.stdout.rendered().as_bytes()), "{:?}", report.stdout);
             }
         } else if report.exit == 0 && any_ok {
             prop_assert!(report.stderr.is_empty(), "{:?}", report.stderr);
@@ -1489,7 +1489,7 @@ fn a_batch_whose_answer_has_a_lone_surrogate_key_still_prints_json() {
         &presentation,
     );
     assert!(
-        !report.stdout.is_empty() || report.exit != 0,
+        !report.stdout.rendered().is_empty() || report.exit != 0,
         "nothing printed and exit 0: {report:?}"
     );
 }

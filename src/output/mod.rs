@@ -5,7 +5,7 @@ pub mod pretty;
 pub mod progress;
 pub mod table;
 
-pub use pretty::pretty;
+pub use pretty::{pretty, pretty_to};
 
 use crate::error::{CliError, ErrorKind};
 use serde::Serialize;
@@ -49,6 +49,16 @@ pub fn render_error_line(error: &CliError) -> String {
 pub fn write_stdout(text: &str) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::internal(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Pretty-print a JSON document to stdout as it is produced; a closed pipe is not an error.
+pub fn write_pretty_stdout(json: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match pretty_to(json, &mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(CliError::internal(format!("cannot write to stdout: {e}"))),

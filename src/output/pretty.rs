@@ -12,19 +12,79 @@ use std::borrow::Cow;
 /// Re-indent a JSON document. Fails only if `text` is not JSON.
 pub fn pretty(text: &str) -> Result<String, serde_json::Error> {
     let root: &RawValue = serde_json::from_str(text)?;
-    let mut out = String::with_capacity(text.len() + text.len() / 2 + 16);
+    let mut out = Sink {
+        buffer: String::with_capacity(text.len() + text.len() / 2 + 16),
+        writer: None,
+        failed: None,
+    };
     write_value(root, 0, &mut out)?;
     out.push('\n');
-    Ok(out)
+    Ok(out.buffer)
 }
 
-fn indent(out: &mut String, level: usize) {
+/// Re-indent a JSON document straight into `writer`, a chunk at a time, so a list of
+/// thousands of machines is never held twice in memory. A JSON error is returned as
+/// `InvalidData`.
+pub fn pretty_to(text: &str, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let invalid = |e: serde_json::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    let root: &RawValue = serde_json::from_str(text).map_err(invalid)?;
+    let mut out = Sink {
+        buffer: String::with_capacity(CHUNK + 4096),
+        writer: Some(writer),
+        failed: None,
+    };
+    write_value(root, 0, &mut out).map_err(invalid)?;
+    out.push('\n');
+    out.flush();
+    match out.failed {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// How much output is gathered before it is handed to the writer.
+const CHUNK: usize = 64 * 1024;
+
+/// Where the pretty text goes: a string, or a writer fed in chunks. After a write error the
+/// rest is dropped and the error kept (a closed pipe ends the output, not the program).
+struct Sink<'a> {
+    buffer: String,
+    writer: Option<&'a mut dyn std::io::Write>,
+    failed: Option<std::io::Error>,
+}
+
+impl Sink<'_> {
+    fn push_str(&mut self, text: &str) {
+        self.buffer.push_str(text);
+        if self.buffer.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    fn push(&mut self, ch: char) {
+        self.buffer.push(ch);
+    }
+
+    fn flush(&mut self) {
+        let Some(writer) = self.writer.as_mut() else {
+            return;
+        };
+        if self.failed.is_none()
+            && let Err(e) = writer.write_all(self.buffer.as_bytes())
+        {
+            self.failed = Some(e);
+        }
+        self.buffer.clear();
+    }
+}
+
+fn indent(out: &mut Sink, level: usize) {
     for _ in 0..level {
         out.push_str("  ");
     }
 }
 
-fn write_string(raw: &str, out: &mut String) {
+fn write_string(raw: &str, out: &mut Sink) {
     // Decode then re-encode: `\u00fc` becomes `ü`, `\/` becomes `/`. A string serde_json will
     // not decode (a lone surrogate escape) is valid JSON all the same, so it is kept as sent.
     match serde_json::from_str::<Cow<str>>(raw) {
@@ -33,7 +93,7 @@ fn write_string(raw: &str, out: &mut String) {
     }
 }
 
-fn write_value(value: &RawValue, level: usize, out: &mut String) -> Result<(), serde_json::Error> {
+fn write_value(value: &RawValue, level: usize, out: &mut Sink) -> Result<(), serde_json::Error> {
     let text = value.get();
     match text.as_bytes().first() {
         Some(b'{') => {
@@ -134,6 +194,20 @@ mod tests {
             pretty(r#"[{"\ud800":1}]"#).unwrap(),
             "[\n  {\"\\ud800\":1}\n]\n"
         );
+    }
+
+    #[test]
+    fn streaming_gives_the_same_text_in_chunks() {
+        let items: Vec<String> = (0..5000)
+            .map(|i| format!(r#"{{"id":"ps{i}","n":1.50}}"#))
+            .collect();
+        let text = format!("[{}]", items.join(","));
+        let mut streamed = Vec::new();
+        pretty_to(&text, &mut streamed).unwrap();
+        assert!(streamed.len() > CHUNK * 2);
+        assert_eq!(String::from_utf8(streamed).unwrap(), pretty(&text).unwrap());
+        let err = pretty_to("{oops", &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
     }
 
     #[test]
