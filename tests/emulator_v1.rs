@@ -43,6 +43,7 @@ const MACHINE_KEYS: &[&str] = &[
     "dtCreated",
     "dtModified",
     "dtDeleted",
+    "reservation",
 ];
 
 const EVENT_KEYS: &[&str] = &[
