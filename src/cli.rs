@@ -1,6 +1,6 @@
 //! The command-line definition, built from the command table in `api::spec`, and parsing of
-//! argv into what `lib::run` executes. No I/O here: help and version text come back as
-//! values for the caller to print.
+//! argv into what `lib::run` executes. Help, version, completion and man text come back as
+//! values for the caller to print; the only I/O is reading `create --optionsFile`.
 
 use crate::api::request::{Invocation, validate};
 use crate::api::spec::{COMMANDS, CommandSpec, ParamSpec, ValueKind};

@@ -1,11 +1,12 @@
 //! `paperspace`: a command-line client for Paperspace Core machines, drop-in compatible with
 //! the legacy `paperspace-node` CLI.
 //!
-//! Flow of one run: `cli::parse` (argv -> validated `Invocation`, no I/O) ->
-//! `config::resolve` (flags + environment + config file -> `Settings`) ->
-//! `api::request::build_request` (pure) -> `http::Transport::send` (the only network I/O) ->
-//! `api::response::decode` (pure) -> `output` (stdout data, stderr messages).
-//! Every failure is a `CliError`, whose kind alone decides the exit code.
+//! Flow of one run: `cli::parse` (argv -> validated `Invocation`s; the only file it reads is
+//! `create --optionsFile`) -> `config::resolve` (flags + environment + config file ->
+//! `Settings`, legacy or v1) -> `machines::perform_all` (`api::request::build_request` or
+//! `api::v1::plan`, both pure, then `http::Transport::send`, the only network I/O, and
+//! `api::response::decode`, pure) -> `machines::present` (pure) -> `output` (stdout data,
+//! stderr messages). Every failure is a `CliError`, whose kind alone decides the exit code.
 
 pub mod api;
 pub mod cli;
