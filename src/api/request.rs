@@ -196,10 +196,6 @@ pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
         ValueKind::Id => {
             if raw.trim().is_empty() {
                 Err(CliError::usage(format!("--{flag} must not be empty")))
-            } else if raw == "." || raw == ".." {
-                // A URL path cannot carry these as a segment: they would address another
-                // endpoint (`/machines/../start` is `/start`).
-                Err(invalid("'.' and '..' cannot be ids"))
             } else {
                 Ok(ParamValue::Text(raw.to_string()))
             }
@@ -290,10 +286,27 @@ pub fn validate(spec: &'static CommandSpec, raw: &[(&str, String)]) -> Result<In
         )));
     }
     let invocation = Invocation { spec, values };
+    if spec.path.contains("{machineId}") {
+        check_path_segment(
+            invocation.text("machineId").unwrap_or_default(),
+            "machineId",
+        )?;
+    }
     for rule in spec.rules {
         check_rule(&invocation, rule)?;
     }
     Ok(invocation)
+}
+
+/// An id that goes into a URL path as a segment: `.` and `..` cannot, since URL
+/// normalisation would address another endpoint (`/machines/../start` is `/start`).
+pub fn check_path_segment(id: &str, flag: &str) -> Result<()> {
+    if id == "." || id == ".." {
+        return Err(CliError::usage(format!(
+            "invalid value '{id}' for --{flag}: '.' and '..' cannot be ids"
+        )));
+    }
+    Ok(())
 }
 
 fn check_rule(inv: &Invocation, rule: &Rule) -> Result<()> {

@@ -304,6 +304,16 @@ const SERVER_FILTERS: &[&str] = &["name", "region", "agentType", "machineType"];
 /// Plan a legacy command on v1. `utilization` has no v1 counterpart.
 pub fn plan(inv: &Invocation) -> Result<Plan> {
     let id = inv.text("machineId").unwrap_or_default().to_string();
+    if inv.spec.name != "list" {
+        // v1 puts every machine id in the path.
+        super::request::check_path_segment(&id, "machineId")?;
+    }
+    if let Some(user) = inv
+        .text("userId")
+        .filter(|_| inv.spec.name == "setAccessForUser")
+    {
+        super::request::check_path_segment(user, "userId")?;
+    }
     let machine_path = |suffix: &str| format!("/machines/{}{suffix}", encode_component(&id));
     let single = |request, shape| Ok(Plan::Single { request, shape });
     match inv.spec.name {
