@@ -299,6 +299,7 @@ pub fn command() -> Command {
                 ),
         )
         .subcommand(Command::new("man").about("Print the man page (roff; e.g. paperspace man | man -l -)"))
+        .subcommand(Command::new("version").about("Print the version (as --version; the legacy CLI had this command)"))
         .after_help(
             "Exit codes: 0 success, 1 API error, 2 usage error, 3 network failure or timeout,\n4 authentication, 5 machine failed (waitfor), 124 waitfor timed out, 130 interrupted.",
         )
@@ -375,6 +376,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
             return Ok(Parsed::Print(completion_script(shell.unwrap_or("bash"))));
         }
         Some(("man", _)) => return Ok(Parsed::Print(man_page())),
+        Some(("version", _)) => return Ok(Parsed::Print(version_line())),
         Some(("demo", demo)) => {
             return Ok(Parsed::Demo {
                 transition_ms: demo.get_one::<u64>("transition-ms").copied().unwrap_or(400),
@@ -517,6 +519,10 @@ fn client_flags(leaf: &ArgMatches, top: &ArgMatches) -> ClientFlags {
         api: text(API),
         raw: flag(RAW),
     }
+}
+
+fn version_line() -> String {
+    format!("paperspace {}\n", env!("CARGO_PKG_VERSION"))
 }
 
 /// The completion script for `shell` (one of the values clap accepted).

@@ -422,11 +422,14 @@ async fn help_and_version_exit_zero_without_any_request() {
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert!(!out.stdout.is_empty() && out.stderr.is_empty());
     }
-    let out = run(sandbox.bare(), &["--version"]);
-    assert_eq!(
-        out.stdout,
-        format!("paperspace {}\n", env!("CARGO_PKG_VERSION"))
-    );
+    for args in [&["--version"][..], &["-V"], &["version"]] {
+        let out = run(sandbox.bare(), args);
+        assert_eq!(
+            out.stdout,
+            format!("paperspace {}\n", env!("CARGO_PKG_VERSION")),
+            "{args:?}"
+        );
+    }
     let out = run(sandbox.bare(), &["machines", "list", "--version"]);
     assert_eq!(out.code, 2);
 }
