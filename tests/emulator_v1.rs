@@ -70,34 +70,8 @@ async fn v1(
     if let Some(key) = key {
         request = request.header("authorization", format!("Bearer {key}"));
     }
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let retry_after = header("retry-after");
-    let content_type = header("content-type");
-    let bytes = response.bytes().await.expect("body");
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {bytes:?}"))
-    };
-    Reply {
-        status,
-        retry_after,
-        content_type,
-        body,
-    }
+    let body = body.map(|b| b.to_string());
+    send_request(request, body.as_deref()).await
 }
 
 async fn get(emu: &Emu, path: &str) -> Reply {

@@ -122,6 +122,12 @@ pub async fn send(
     if let Some(key) = key {
         request = request.header("x-api-key", key);
     }
+    send_request(request, body).await
+}
+
+/// Send a prepared request (its auth header already set) with an optional JSON body, and
+/// read the reply.
+pub async fn send_request(mut request: reqwest::RequestBuilder, body: Option<&str>) -> Reply {
     if let Some(body) = body {
         request = request
             .header("content-type", "application/json")
