@@ -123,8 +123,8 @@ async fn the_wait_times_out_with_exit_124() {
     assert!(started.elapsed() < Duration::from_secs(5));
     let polls = server.received_requests().await.unwrap().len();
     assert!(
-        (3..=7).contains(&polls),
-        "{polls} polls in 0.5 s at 0.1 s intervals"
+        (2..=7).contains(&polls),
+        "{polls} polls in 0.5 s at 0.1 s intervals: the interval is kept, no busy loop"
     );
 }
 
