@@ -825,42 +825,42 @@ fn actions_len(store: &state::Store, id: &str) -> usize {
     store.find(id).map_or(0, |r| r.actions.len())
 }
 
+/// start, stop and restart: apply the legacy action to the shared store, then answer with
+/// the action's event and the machine.
+async fn power_action(
+    emu: &Emulator,
+    id: &str,
+    name: &str,
+    apply: impl FnOnce(&mut state::Store, &mut Ctx) -> Result<(), ApiError>,
+) -> V1Result {
+    let answer = emu
+        .mutate(|store, ctx| {
+            let before = actions_len(store, id);
+            apply(store, ctx)?;
+            Ok(action_answer(id, before, name, store, ctx))
+        })
+        .await?;
+    ok(&answer)
+}
+
 async fn start(State(emu): Emu, PathParams(id): PathParams<String>) -> V1Result {
     // The capacity dice are only asked when a start really begins (not for a no-op).
     let capacity_failure = || {
         emu.take_capacity_failure()
             .then(|| CAPACITY_ERROR_MESSAGE.to_string())
     };
-    let answer = emu
-        .mutate(|store, ctx| {
-            let before = actions_len(store, &id);
-            store.start(&id, ctx, capacity_failure)?;
-            Ok(action_answer(&id, before, "start", store, ctx))
-        })
-        .await?;
-    ok(&answer)
+    power_action(&emu, &id, "start", |store, ctx| {
+        store.start(&id, ctx, capacity_failure)
+    })
+    .await
 }
 
 async fn stop(State(emu): Emu, PathParams(id): PathParams<String>) -> V1Result {
-    let answer = emu
-        .mutate(|store, ctx| {
-            let before = actions_len(store, &id);
-            store.stop(&id, ctx)?;
-            Ok(action_answer(&id, before, "stop", store, ctx))
-        })
-        .await?;
-    ok(&answer)
+    power_action(&emu, &id, "stop", |store, ctx| store.stop(&id, ctx)).await
 }
 
 async fn restart(State(emu): Emu, PathParams(id): PathParams<String>) -> V1Result {
-    let answer = emu
-        .mutate(|store, ctx| {
-            let before = actions_len(store, &id);
-            store.restart(&id, ctx)?;
-            Ok(action_answer(&id, before, "restart", store, ctx))
-        })
-        .await?;
-    ok(&answer)
+    power_action(&emu, &id, "restart", |store, ctx| store.restart(&id, ctx)).await
 }
 
 // ---------------------------------------------------------------------------------------
