@@ -172,7 +172,11 @@ fn is_loopback(authority_and_path: &str) -> bool {
 /// The API base URL: `PAPERSPACE_CONFIG_HOST` (scheme required, path prefix kept, one
 /// trailing `/` dropped) or the legacy default. Plain `http://` to a host that is not this
 /// machine would carry the key in clear text: refused unless `allow_insecure_http`.
-pub fn resolve_host(env_value: Option<&str>, allow_insecure_http: bool) -> Result<String> {
+pub fn resolve_host(
+    env_value: Option<&str>,
+    variable: &str,
+    allow_insecure_http: bool,
+) -> Result<String> {
     let Some(host) = env_value.filter(|h| !h.is_empty()) else {
         return Ok(DEFAULT_HOST.to_string());
     };
@@ -185,13 +189,13 @@ pub fn resolve_host(env_value: Option<&str>, allow_insecure_http: bool) -> Resul
             let plain = lower.starts_with("http://");
             if plain && !allow_insecure_http && !is_loopback(rest) {
                 return Err(CliError::usage(format!(
-                    "PAPERSPACE_CONFIG_HOST is {host}: plain HTTP would send the API key unencrypted to a host that is not this machine; use https://, or pass --allow-insecure-http (env PAPERSPACE_ALLOW_INSECURE_HTTP=1)"
+                    "{variable} is {host}: plain HTTP would send the API key unencrypted to a host that is not this machine; use https://, or pass --allow-insecure-http (env PAPERSPACE_ALLOW_INSECURE_HTTP=1)"
                 )));
             }
             Ok(host.strip_suffix('/').unwrap_or(host).to_string())
         }
         _ => Err(CliError::usage(format!(
-            "PAPERSPACE_CONFIG_HOST must be a URL starting with http:// or https://, e.g. http://127.0.0.1:8080 (got '{host}')"
+            "{variable} must be a URL starting with http:// or https://, e.g. http://127.0.0.1:8080 (got '{host}')"
         ))),
     }
 }
@@ -234,27 +238,57 @@ pub fn resolve_retries(flag: Option<&str>, env: Option<&str>) -> Result<u32> {
     }
 }
 
+/// `~/.paperspace/config.json`, read at most once per run and only when a setting (the key,
+/// the backend) is not given by a flag or the environment.
+pub struct ConfigFile<'a> {
+    env: &'a Environment,
+    loaded: std::cell::OnceCell<Option<Map<String, Value>>>,
+}
+
+impl<'a> ConfigFile<'a> {
+    pub fn new(env: &'a Environment) -> ConfigFile<'a> {
+        ConfigFile {
+            env,
+            loaded: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn path(&self) -> Option<PathBuf> {
+        self.env.home.as_deref().map(config_path)
+    }
+
+    /// The file's object, or `None` when there is no home or no file.
+    fn get(&self) -> Result<Option<&Map<String, Value>>> {
+        if let Some(loaded) = self.loaded.get() {
+            return Ok(loaded.as_ref());
+        }
+        let read = match self.path() {
+            Some(path) => read_config(&path)?,
+            None => None,
+        };
+        Ok(self.loaded.get_or_init(|| read).as_ref())
+    }
+}
+
 /// The key, by the legacy precedence: `--apiKey` > `PAPERSPACE_API_KEY` > config file
 /// `apiKey`. Empty values fall through. The config file is read only when needed.
-pub fn resolve_api_key(flag: Option<&str>, env: &Environment) -> Result<ApiKey> {
+pub fn resolve_api_key(flag: Option<&str>, file: &ConfigFile) -> Result<ApiKey> {
     if let Some(key) = flag.filter(|k| !k.is_empty()) {
         return Ok(ApiKey::new(key));
     }
-    if let Some(key) = env.api_key.as_deref().filter(|k| !k.is_empty()) {
+    if let Some(key) = file.env.api_key.as_deref().filter(|k| !k.is_empty()) {
         return Ok(ApiKey::new(key));
     }
-    if let Some(home) = &env.home {
-        let path = config_path(home);
-        if let Some(config) = read_config(&path)? {
-            match config.get("apiKey") {
-                Some(Value::String(key)) if !key.is_empty() => return Ok(ApiKey::new(key)),
-                None | Some(Value::Null) | Some(Value::String(_)) => {}
-                Some(_) => {
-                    return Err(CliError::usage(format!(
-                        "config file {}: apiKey must be a string",
-                        path.display()
-                    )));
-                }
+    if let Some(config) = file.get()? {
+        match config.get("apiKey") {
+            Some(Value::String(key)) if !key.is_empty() => return Ok(ApiKey::new(key)),
+            None | Some(Value::Null) | Some(Value::String(_)) => {}
+            Some(_) => {
+                let path = file.path().unwrap_or_default();
+                return Err(CliError::usage(format!(
+                    "config file {}: apiKey must be a string",
+                    path.display()
+                )));
             }
         }
     }
@@ -278,12 +312,10 @@ pub enum Backend {
 /// The backend and its base URL: `--api`, else `PAPERSPACE_API`, else the config file's
 /// `api`, else legacy. Legacy's URL is `PAPERSPACE_CONFIG_HOST`'s; v1's is
 /// `PAPERSPACE_API_URL`'s (default `https://api.paperspace.com/v1`).
-pub fn resolve_endpoint(flags: &ClientFlags, env: &Environment) -> Result<(Backend, String)> {
+pub fn resolve_endpoint(flags: &ClientFlags, file: &ConfigFile) -> Result<(Backend, String)> {
+    let env = file.env;
     let from_file = || -> Result<Option<String>> {
-        let Some(home) = &env.home else {
-            return Ok(None);
-        };
-        Ok(read_config(&config_path(home))?.and_then(|config| {
+        Ok(file.get()?.and_then(|config| {
             config
                 .get("api")
                 .and_then(Value::as_str)
@@ -306,30 +338,27 @@ pub fn resolve_endpoint(flags: &ClientFlags, env: &Environment) -> Result<(Backe
     };
     let allow_http = flags.allow_insecure_http || env.allow_insecure_http;
     let base_url = match backend {
-        Backend::Legacy => resolve_host(env.config_host.as_deref(), allow_http)?,
-        Backend::V1 => {
-            let url = env.api_url.as_deref().filter(|u| !u.is_empty());
-            resolve_host(url, allow_http)
-                .map(|u| {
-                    if url.is_none() {
-                        crate::api::v1::DEFAULT_URL.to_string()
-                    } else {
-                        u
-                    }
-                })
-                .map_err(|e| {
-                    CliError::usage(
-                        e.message
-                            .replace("PAPERSPACE_CONFIG_HOST", "PAPERSPACE_API_URL"),
-                    )
-                })?
-        }
+        Backend::Legacy => resolve_host(
+            env.config_host.as_deref(),
+            "PAPERSPACE_CONFIG_HOST",
+            allow_http,
+        )?,
+        Backend::V1 => match env.api_url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => resolve_host(Some(url), "PAPERSPACE_API_URL", allow_http)?,
+            None => crate::api::v1::DEFAULT_URL.to_string(),
+        },
     };
     Ok((backend, base_url))
 }
 
-pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
-    let (backend, base_url) = resolve_endpoint(flags, env)?;
+/// Every setting of a run, given its endpoint (`resolve_endpoint`, resolved first so that
+/// `--dry-run` and the backend checks need no key).
+pub fn resolve(
+    flags: &ClientFlags,
+    file: &ConfigFile,
+    (backend, base_url): (Backend, String),
+) -> Result<Settings> {
+    let env = file.env;
     let connect_timeout = resolve_timeout(
         flags.connect_timeout.as_deref(),
         "connect-timeout",
@@ -345,7 +374,7 @@ pub fn resolve(flags: &ClientFlags, env: &Environment) -> Result<Settings> {
         DEFAULT_REQUEST_TIMEOUT,
     )?;
     let retries = resolve_retries(flags.retries.as_deref(), env.retries.as_deref())?;
-    let api_key = resolve_api_key(flags.api_key.as_deref(), env)?;
+    let api_key = resolve_api_key(flags.api_key.as_deref(), file)?;
     Ok(Settings {
         base_url,
         backend,
@@ -441,20 +470,36 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         write_config_text(home.path(), r#"{"apiKey":"from-file","name":"x"}"#);
         let mut env = env_with_home(home.path());
-        assert_eq!(resolve_api_key(None, &env).unwrap().expose(), "from-file");
-        env.api_key = Some("from-env".into());
-        assert_eq!(resolve_api_key(None, &env).unwrap().expose(), "from-env");
         assert_eq!(
-            resolve_api_key(Some("from-flag"), &env).unwrap().expose(),
+            resolve_api_key(None, &ConfigFile::new(&env))
+                .unwrap()
+                .expose(),
+            "from-file"
+        );
+        env.api_key = Some("from-env".into());
+        assert_eq!(
+            resolve_api_key(None, &ConfigFile::new(&env))
+                .unwrap()
+                .expose(),
+            "from-env"
+        );
+        assert_eq!(
+            resolve_api_key(Some("from-flag"), &ConfigFile::new(&env))
+                .unwrap()
+                .expose(),
             "from-flag"
         );
         assert_eq!(
-            resolve_api_key(Some(""), &env).unwrap().expose(),
+            resolve_api_key(Some(""), &ConfigFile::new(&env))
+                .unwrap()
+                .expose(),
             "from-env"
         );
         env.api_key = Some(String::new());
         assert_eq!(
-            resolve_api_key(Some(""), &env).unwrap().expose(),
+            resolve_api_key(Some(""), &ConfigFile::new(&env))
+                .unwrap()
+                .expose(),
             "from-file"
         );
     }
@@ -463,12 +508,17 @@ mod tests {
     fn no_key_anywhere_is_an_auth_error_and_a_bad_file_is_a_usage_error_naming_it() {
         let home = tempfile::tempdir().unwrap();
         let env = env_with_home(home.path());
-        let err = resolve_api_key(None, &env).unwrap_err();
+        let err = resolve_api_key(None, &ConfigFile::new(&env)).unwrap_err();
         assert_eq!(err.exit_code(), 4);
         write_config_text(home.path(), r#"{"name":"no key"}"#);
-        assert_eq!(resolve_api_key(None, &env).unwrap_err().exit_code(), 4);
+        assert_eq!(
+            resolve_api_key(None, &ConfigFile::new(&env))
+                .unwrap_err()
+                .exit_code(),
+            4
+        );
         write_config_text(home.path(), "{not json");
-        let err = resolve_api_key(None, &env).unwrap_err();
+        let err = resolve_api_key(None, &ConfigFile::new(&env)).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(
             err.message
@@ -476,7 +526,7 @@ mod tests {
         );
         write_config_text(home.path(), "[1]");
         assert!(
-            resolve_api_key(None, &env)
+            resolve_api_key(None, &ConfigFile::new(&env))
                 .unwrap_err()
                 .message
                 .contains("not a JSON object")
@@ -485,15 +535,29 @@ mod tests {
 
     #[test]
     fn host_keeps_its_prefix_drops_one_slash_and_needs_a_scheme() {
-        assert_eq!(resolve_host(None, false).unwrap(), DEFAULT_HOST);
-        assert_eq!(resolve_host(Some(""), false).unwrap(), DEFAULT_HOST);
         assert_eq!(
-            resolve_host(Some("http://127.0.0.1:9/api/v1/"), false).unwrap(),
+            resolve_host(None, "PAPERSPACE_CONFIG_HOST", false).unwrap(),
+            DEFAULT_HOST
+        );
+        assert_eq!(
+            resolve_host(Some(""), "PAPERSPACE_CONFIG_HOST", false).unwrap(),
+            DEFAULT_HOST
+        );
+        assert_eq!(
+            resolve_host(
+                Some("http://127.0.0.1:9/api/v1/"),
+                "PAPERSPACE_CONFIG_HOST",
+                false
+            )
+            .unwrap(),
             "http://127.0.0.1:9/api/v1"
         );
-        assert_eq!(resolve_host(Some("HTTPS://h"), false).unwrap(), "HTTPS://h");
+        assert_eq!(
+            resolve_host(Some("HTTPS://h"), "PAPERSPACE_CONFIG_HOST", false).unwrap(),
+            "HTTPS://h"
+        );
         for bad in ["127.0.0.1:8080", "ftp://h", "http://", "http:///x"] {
-            let err = resolve_host(Some(bad), false).unwrap_err();
+            let err = resolve_host(Some(bad), "PAPERSPACE_CONFIG_HOST", false).unwrap_err();
             assert_eq!(err.exit_code(), 2);
             assert!(err.message.contains("PAPERSPACE_CONFIG_HOST"), "{bad}");
         }
@@ -508,7 +572,10 @@ mod tests {
             "http://127.9.9.9",
             "http://u@LOCALHOST:1",
         ] {
-            assert!(resolve_host(Some(local), false).is_ok(), "{local}");
+            assert!(
+                resolve_host(Some(local), "PAPERSPACE_CONFIG_HOST", false).is_ok(),
+                "{local}"
+            );
         }
         for remote in [
             "http://api.paperspace.io",
@@ -517,13 +584,25 @@ mod tests {
             "http://127.0.0.1.nip.io",
         ] {
             assert_eq!(
-                resolve_host(Some(remote), false).unwrap_err().exit_code(),
+                resolve_host(Some(remote), "PAPERSPACE_CONFIG_HOST", false)
+                    .unwrap_err()
+                    .exit_code(),
                 2,
                 "{remote}"
             );
-            assert!(resolve_host(Some(remote), true).is_ok(), "{remote}");
+            assert!(
+                resolve_host(Some(remote), "PAPERSPACE_CONFIG_HOST", true).is_ok(),
+                "{remote}"
+            );
         }
-        assert!(resolve_host(Some("https://api.paperspace.io"), false).is_ok());
+        assert!(
+            resolve_host(
+                Some("https://api.paperspace.io"),
+                "PAPERSPACE_CONFIG_HOST",
+                false
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -532,23 +611,26 @@ mod tests {
         let mut env = env_with_home(home.path());
         let flags = ClientFlags::default();
         assert_eq!(
-            resolve_endpoint(&flags, &env).unwrap(),
+            resolve_endpoint(&flags, &ConfigFile::new(&env)).unwrap(),
             (Backend::Legacy, DEFAULT_HOST.to_string())
         );
         write_config_text(home.path(), r#"{"api":"v1"}"#);
         assert_eq!(
-            resolve_endpoint(&flags, &env).unwrap(),
+            resolve_endpoint(&flags, &ConfigFile::new(&env)).unwrap(),
             (Backend::V1, crate::api::v1::DEFAULT_URL.to_string())
         );
         env.api = Some("legacy".into());
-        assert_eq!(resolve_endpoint(&flags, &env).unwrap().0, Backend::Legacy);
+        assert_eq!(
+            resolve_endpoint(&flags, &ConfigFile::new(&env)).unwrap().0,
+            Backend::Legacy
+        );
         let v1 = ClientFlags {
             api: Some("v1".into()),
             ..ClientFlags::default()
         };
         env.api_url = Some("http://127.0.0.1:9/v1/".into());
         assert_eq!(
-            resolve_endpoint(&v1, &env).unwrap(),
+            resolve_endpoint(&v1, &ConfigFile::new(&env)).unwrap(),
             (Backend::V1, "http://127.0.0.1:9/v1".to_string())
         );
         let bad = ClientFlags {
@@ -556,12 +638,14 @@ mod tests {
             ..ClientFlags::default()
         };
         assert_eq!(
-            resolve_endpoint(&bad, &env).unwrap_err().message,
+            resolve_endpoint(&bad, &ConfigFile::new(&env))
+                .unwrap_err()
+                .message,
             "invalid value 'v2' for --api: accepted values are legacy, v1"
         );
         env.api_url = Some("http://api.example.com/v1".into());
         assert!(
-            resolve_endpoint(&v1, &env)
+            resolve_endpoint(&v1, &ConfigFile::new(&env))
                 .unwrap_err()
                 .message
                 .starts_with("PAPERSPACE_API_URL is")
@@ -666,6 +750,21 @@ mod tests {
             resolve_retries(Some("11"), None).unwrap_err().exit_code(),
             2
         );
+    }
+
+    #[test]
+    fn the_config_file_is_read_once_for_the_key_and_the_backend() {
+        let home = tempfile::tempdir().unwrap();
+        write_config_text(home.path(), r#"{"apiKey":"k","api":"v1"}"#);
+        let env = env_with_home(home.path());
+        let file = ConfigFile::new(&env);
+        assert_eq!(
+            resolve_endpoint(&ClientFlags::default(), &file).unwrap().0,
+            Backend::V1
+        );
+        // Gone from disk now: the key still comes from the one read above.
+        std::fs::remove_file(config_path(home.path())).unwrap();
+        assert_eq!(resolve_api_key(None, &file).unwrap().expose(), "k");
     }
 
     #[test]

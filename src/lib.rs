@@ -101,7 +101,8 @@ fn run_machines(
     if let Err(e) = machines::check_presentation(invocations, &presentation) {
         return report(&e, json_errors);
     }
-    let endpoint = config::resolve_endpoint(flags, env).and_then(|(backend, base)| {
+    let config_file = config::ConfigFile::new(env);
+    let endpoint = config::resolve_endpoint(flags, &config_file).and_then(|(backend, base)| {
         machines::check_backend(invocations, backend).map(|()| (backend, base))
     });
     let (backend, base_url) = match endpoint {
@@ -120,7 +121,7 @@ fn run_machines(
     if let Err(e) = confirm_destroy(invocations, terminal) {
         return report(&e, json_errors);
     }
-    let settings = match config::resolve(flags, env) {
+    let settings = match config::resolve(flags, &config_file, (backend, base_url)) {
         Ok(s) => s,
         Err(e) => return report(&e, json_errors),
     };

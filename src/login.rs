@@ -58,7 +58,11 @@ fn home_config(env: &Environment) -> Result<std::path::PathBuf> {
 /// given key (or none, for `/users/login`).
 fn transport(env: &Environment, key: Option<ApiKey>) -> Result<Transport> {
     Transport::new(&Settings {
-        base_url: config::resolve_host(env.config_host.as_deref(), env.allow_insecure_http)?,
+        base_url: config::resolve_host(
+            env.config_host.as_deref(),
+            "PAPERSPACE_CONFIG_HOST",
+            env.allow_insecure_http,
+        )?,
         backend: config::Backend::Legacy,
         api_key: key,
         connect_timeout: config::DEFAULT_CONNECT_TIMEOUT,
