@@ -10,6 +10,15 @@ async fn emulator_with(config: Config) -> RunningEmulator {
     emulator::start(config).await.expect("emulator starts")
 }
 
+/// The binary pointed at the emulator's v1 routes (the backend itself is chosen by the test:
+/// `--api v1` or `PAPERSPACE_API`).
+fn cli_for_v1(sandbox: &Sandbox, emu: &RunningEmulator) -> assert_cmd::Command {
+    let mut cmd = sandbox.bare();
+    cmd.env("PAPERSPACE_API_URL", format!("{}/v1", emu.url()))
+        .env("PAPERSPACE_API_KEY", KEY);
+    cmd
+}
+
 fn cli_for(sandbox: &Sandbox, emu: &RunningEmulator) -> assert_cmd::Command {
     let mut cmd = sandbox.bare();
     cmd.env("PAPERSPACE_CONFIG_HOST", emu.url())
@@ -475,10 +484,10 @@ async fn every_command_works_on_the_v1_backend_too() {
     let sandbox = Sandbox::new();
     let emu = emulator_with(Config::ephemeral(300)).await;
     let v1 = |args: &[&str], code: i32| -> Value {
-        let mut cmd = sandbox.bare();
-        cmd.env("PAPERSPACE_API_URL", format!("{}/v1", emu.url()))
-            .env("PAPERSPACE_API_KEY", KEY);
-        let out = run(cmd, &[args, &["--api", "v1"]].concat());
+        let out = run(
+            cli_for_v1(&sandbox, &emu),
+            &[args, &["--api", "v1"]].concat(),
+        );
         assert_eq!(
             out.code, code,
             "{args:?}\nstdout: {}\nstderr: {}",
@@ -628,10 +637,8 @@ async fn waitfor_fails_fast_on_v1_as_well() {
     };
     let emu = emulator_with(config).await;
     let v1 = |args: &[&str]| {
-        let mut cmd = sandbox.bare();
-        cmd.env("PAPERSPACE_API", "v1")
-            .env("PAPERSPACE_API_URL", format!("{}/v1", emu.url()))
-            .env("PAPERSPACE_API_KEY", KEY);
+        let mut cmd = cli_for_v1(&sandbox, &emu);
+        cmd.env("PAPERSPACE_API", "v1");
         run(cmd, args)
     };
     let created = v1(&[CREATE, &["--startOnCreate", "false"]].concat());
