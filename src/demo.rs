@@ -4,7 +4,7 @@
 
 use crate::emulator;
 use crate::error::exit;
-use crate::output::shell_quote;
+use crate::output::curl::shell_quote;
 use std::process::{Command, Output};
 
 /// One step of the tour: the arguments after `paperspace`, and the exit code it should have.

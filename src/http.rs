@@ -2,11 +2,11 @@
 //! configured host and hands back a `RawResponse`; deciding what the response means is
 //! `api::response`'s job.
 
-use crate::api::request::ApiRequest;
+use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry};
 use crate::api::response::RawResponse;
-use crate::api::spec::HttpMethod;
 use crate::config::Settings;
 use crate::error::{CliError, Result};
+use crate::output::curl::check_command;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -133,8 +133,8 @@ impl Transport {
     /// Send a request, trying again (at most `retries` times, with exponential backoff and
     /// jitter, or after the server's `Retry-After`) when that is safe and worth it: a failure
     /// to connect, for any request; no answer, 429, 502, 503 or 504, for a request that may
-    /// be resent (`ApiRequest::may_resend`). A request that may not be resent and whose
-    /// answer was lost fails with a message saying the outcome is unknown and how to check.
+    /// be resent (its `Retry`, from the command table). A request that may not be resent and
+    /// whose answer was lost fails with a message saying the outcome is unknown and how to check.
     pub async fn send(&self, request: &ApiRequest) -> Result<RawResponse> {
         let mut tries_left = self.retries;
         let mut attempt: u32 = 0;
@@ -149,17 +149,13 @@ impl Transport {
                 Err(failure) => {
                     let worth_retrying = failure.worth_retrying
                         && (!failure.may_have_arrived || request.may_resend());
-                    let error = if failure.may_have_arrived
-                        && failure.worth_retrying
-                        && !request.may_resend()
-                    {
-                        CliError::network(format!(
-                            "{}; the outcome is unknown (it may have been applied): check with `{}`",
-                            failure.error.message,
-                            request.how_to_check()
-                        ))
-                    } else {
-                        failure.error
+                    let error = match &request.retry {
+                        Retry::Once(check)
+                            if failure.may_have_arrived && failure.worth_retrying =>
+                        {
+                            outcome_unknown(failure.error, check.as_ref().map(check_command))
+                        }
+                        _ => failure.error,
                     };
                     (Err(error), worth_retrying.then_some(None))
                 }
@@ -204,10 +200,9 @@ impl Transport {
         };
         let mut builder = self.client.request(method, &url);
         if let Some((api_key, bearer)) = &self.key_headers {
-            builder = if request.bearer {
-                builder.header(header::AUTHORIZATION, bearer.clone())
-            } else {
-                builder.header("x-api-key", api_key.clone())
+            builder = match request.auth {
+                Auth::Bearer => builder.header(header::AUTHORIZATION, bearer.clone()),
+                Auth::ApiKeyHeader => builder.header("x-api-key", api_key.clone()),
             };
         }
         if let Some(body) = body {
@@ -297,6 +292,19 @@ impl Transport {
         }
         CliError::network(format!("{what} to {host} failed: {cause}"))
     }
+}
+
+/// A request that may have been carried out, whose answer never came: say so, and how to find
+/// out.
+fn outcome_unknown(error: CliError, check: Option<String>) -> CliError {
+    let how = match check {
+        Some(command) => format!(": check with `{command}`"),
+        None => String::new(),
+    };
+    CliError::network(format!(
+        "{}; the outcome is unknown (it may have been applied){how}",
+        error.message
+    ))
 }
 
 /// Exponential backoff with jitter: 250 ms, 500 ms, 1 s, ... up to 8 s, each drawn from its

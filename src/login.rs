@@ -8,13 +8,13 @@
 //! API call before it is saved, unless `--no-verify`. Both commands say what they did on
 //! stderr and print nothing on stdout.
 
-use crate::api::request::ApiRequest;
+use crate::api::Backend;
+use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry};
 use crate::api::response::decode;
-use crate::api::spec::HttpMethod;
 use crate::config::{self, ApiKey, Environment, Settings};
 use crate::error::{CliError, ErrorKind, Result};
 use crate::http::Transport;
-use crate::machines::Terminal;
+use crate::terminal::{Terminal, prompt};
 use serde_json::{Map, Value};
 
 /// `paperspace login`'s flags.
@@ -63,7 +63,7 @@ fn transport(env: &Environment, key: Option<ApiKey>) -> Result<Transport> {
             "PAPERSPACE_CONFIG_HOST",
             env.allow_insecure_http,
         )?,
-        backend: config::Backend::Legacy,
+        backend: Backend::Legacy,
         api_key: key,
         connect_timeout: config::DEFAULT_CONNECT_TIMEOUT,
         request_timeout: config::DEFAULT_REQUEST_TIMEOUT,
@@ -72,32 +72,21 @@ fn transport(env: &Environment, key: Option<ApiKey>) -> Result<Transport> {
     })
 }
 
+/// A login request: never resent once it may have arrived (a second token would be made).
 fn post(path: &str, query: Vec<(String, String)>, body: Map<String, Value>) -> ApiRequest {
     ApiRequest {
         method: HttpMethod::Post,
         path: path.to_string(),
         query,
         body: Some(body),
-        bearer: false,
+        auth: Auth::ApiKeyHeader,
+        retry: Retry::Once(None),
     }
 }
 
 fn string_field(json: &str, field: &str) -> Option<String> {
     let value: Value = serde_json::from_str(json).ok()?;
     value.get(field)?.as_str().map(str::to_string)
-}
-
-/// Ask on the terminal; `secret` hides what is typed.
-fn prompt(label: &str, secret: bool) -> Result<String> {
-    let term = console::Term::stderr();
-    let _ = term.write_str(label);
-    let line = if secret {
-        term.read_secure_line()
-    } else {
-        term.read_line()
-    };
-    line.map(|l| l.trim().to_string())
-        .map_err(|e| CliError::usage(format!("cannot read from the terminal: {e}")))
 }
 
 /// Where the key comes from, decided before any I/O (pure, so it is unit tested).
@@ -139,7 +128,7 @@ async fn key_from_password(
     terminal: Terminal,
 ) -> Result<(ApiKey, Option<String>)> {
     let ask = |label: &str, secret: bool, flag: &str| -> Result<String> {
-        if terminal.stdin && terminal.stderr {
+        if terminal.can_ask() {
             prompt(label, secret)
         } else {
             Err(CliError::usage(format!(
@@ -184,13 +173,11 @@ async fn key_from_password(
 
 /// One cheap authenticated call: a rejected key is an auth error, nothing is saved.
 async fn verify(key: &ApiKey, env: &Environment) -> Result<()> {
-    let request = ApiRequest {
-        method: HttpMethod::Get,
-        path: "/machines/getMachines".into(),
-        query: vec![("limit".into(), "1".into())],
-        body: None,
-        bearer: false,
-    };
+    let request = ApiRequest::get(
+        Auth::ApiKeyHeader,
+        "/machines/getMachines".into(),
+        vec![("limit".into(), "1".into())],
+    );
     let response = transport(env, Some(key.clone()))?.send(&request).await?;
     decode(response).map(|_| ()).map_err(|e| match e.kind {
         ErrorKind::Auth { .. } => CliError::new(

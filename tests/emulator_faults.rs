@@ -5,7 +5,7 @@ mod emulator_common;
 
 use clap::{Args, FromArgMatches};
 use emulator_common::*;
-use paperspace::api::model::CAPACITY_ERROR_MESSAGE;
+use paperspace::emulator::CAPACITY_ERROR_MESSAGE;
 use paperspace::emulator::{Config, EmulatorArgs, FaultSettings};
 use reqwest::Method;
 use serde_json::{Value, json};

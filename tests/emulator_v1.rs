@@ -5,7 +5,7 @@
 mod emulator_common;
 
 use emulator_common::*;
-use paperspace::api::v1::{ActionAnswer, Event, Machine, Page};
+use paperspace::api::v1::wire::{ActionAnswer, Event, Machine, Page};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;

@@ -7,16 +7,18 @@
 //! `PROPTEST_CASES=5000 cargo test --test properties`. The fuzz targets in `fuzz/` cover the
 //! same ground with coverage guidance.
 
-use paperspace::api::model::{Machine, REGIONS, WAIT_STATES};
-use paperspace::api::request::{Invocation, build_request};
+use paperspace::api::legacy::build_request;
+use paperspace::api::model::Machine;
+use paperspace::api::params::Invocation;
 use paperspace::api::response::{RawResponse, decode, excerpt};
-use paperspace::api::spec::{COMMANDS, ValueKind};
+use paperspace::api::spec::{CommandSpec, ValueKind};
+use paperspace::api::wait::{Baseline, assess};
 use paperspace::cli::{Parsed, kebab_case, parse};
 use paperspace::error::{CliError, ErrorKind};
-use paperspace::machines::{Format, Presentation, present};
 use paperspace::output::pretty;
+use paperspace::output::report::{Format, Presentation, present};
 use paperspace::output::table::{TableOptions, View, column_names, render};
-use paperspace::waitfor::{Baseline, assess};
+use paperspace::vocab::{REGIONS, WAIT_STATES};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -24,7 +26,16 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
-use tabled::grid::util::string::get_text_width;
+use unicode_width::UnicodeWidthStr;
+
+fn get_text_width(text: &str) -> usize {
+    text.width()
+}
+
+/// Every command of the table.
+fn commands() -> Vec<&'static CommandSpec> {
+    paperspace::api::commands::all().collect()
+}
 use time::OffsetDateTime;
 
 fn config(cases: u32) -> Config {
@@ -1099,7 +1110,7 @@ fn invocations_for(args: &[&str]) -> Vec<Invocation> {
         .map(OsString::from)
         .collect();
     match parse(argv) {
-        Ok(Parsed::Machines { invocations, .. }) => invocations,
+        Ok(Parsed::Api { invocations, .. }) => invocations,
         other => panic!("{args:?}: {other:?}"),
     }
 }
@@ -1163,8 +1174,6 @@ proptest! {
         let presentation = Presentation {
             format: if table { Format::Table } else { Format::Json },
             table: TableOptions { columns: None, ..opts },
-            progress: false,
-            concurrency: 8,
         };
         let report = present(invocations, results, batch, &presentation);
         // (One line per error is checked, and currently fails, in json_error_messages_are_one_line.)
@@ -1191,7 +1200,7 @@ const NO_SUCH_FILE: &str = "/nonexistent/paperspace-properties/options.json";
 /// `--optionsFile` only ever names a file that does not exist.
 fn all_flags() -> Vec<String> {
     let mut flags: Vec<String> = Vec::new();
-    for spec in COMMANDS {
+    for spec in commands() {
         for param in spec.params {
             if param.name == "optionsFile" {
                 continue;
@@ -1238,7 +1247,7 @@ fn all_flags() -> Vec<String> {
 }
 
 fn words() -> Vec<String> {
-    let mut words: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
+    let mut words: Vec<String> = commands().iter().map(|c| c.name.to_string()).collect();
     words.extend(
         [
             "machines",
@@ -1296,7 +1305,7 @@ fn token() -> impl Strategy<Value = OsString> {
 /// right kind (mostly) in one of its spellings, with required flags usually all present.
 fn plausible_argv() -> impl Strategy<Value = Vec<OsString>> {
     (
-        0..COMMANDS.len(),
+        0..commands().len(),
         proptest::bool::weighted(0.8),
         vec(
             (
@@ -1313,7 +1322,7 @@ fn plausible_argv() -> impl Strategy<Value = Vec<OsString>> {
     )
         .prop_map(|(command, with_required, params, extra, before, picks)| {
             let (extra, before) = (extra.unwrap_or_default(), before.unwrap_or_default());
-            let spec = &COMMANDS[command];
+            let spec = commands()[command];
             let mut argv: Vec<OsString> = vec!["paperspace".into()];
             argv.extend(before);
             argv.push("machines".into());
@@ -1374,7 +1383,7 @@ fn good_value(kind: ValueKind, pick: &prop::sample::Index) -> String {
             pick.get(set).to_string()
         }
         ValueKind::Region => {
-            let names: Vec<&str> = REGIONS.iter().flat_map(|(l, s)| [*l, *s]).collect();
+            let names: Vec<&str> = REGIONS.iter().flat_map(|r| [r.name, r.code]).collect();
             pick.get(&names).to_string()
         }
         ValueKind::Month => pick.get(&["2022-03", "1999-12", "2022-1"]).to_string(),
@@ -1417,7 +1426,7 @@ fn check_requests(invocations: &[Invocation]) -> Result<(), TestCaseError> {
             "{path}"
         );
         prop_assert!(request.path_and_query().starts_with(path.as_str()));
-        let _ = request.to_curl("https://api.paperspace.io");
+        let _ = paperspace::output::curl::curl_line(&request, "https://api.paperspace.io");
         let _ = request.body_text();
         if invocation.spec.name == "show" || invocation.spec.name == "waitfor" {
             let _ = invocation.text("machineId");
@@ -1432,7 +1441,7 @@ proptest! {
     #[test]
     fn argv_parsing_never_panics_and_fails_only_as_usage(argv in argv_strategy()) {
         match parse(argv.clone()) {
-            Ok(Parsed::Machines { invocations, batch, .. }) => {
+            Ok(Parsed::Api { invocations, batch, .. }) => {
                 prop_assert_eq!(batch, invocations.len() > 1);
                 check_requests(&invocations)?;
             }
@@ -1478,8 +1487,6 @@ fn a_batch_whose_answer_has_a_lone_surrogate_key_still_prints_json() {
     let presentation = Presentation {
         format: Format::Json,
         table: TableOptions::default(),
-        progress: false,
-        concurrency: 8,
     };
     let body = r#"{"\ud800":1}"#.to_string();
     let report = present(
@@ -1503,7 +1510,7 @@ fn argv_strategy_reaches_both_outcomes() {
     for _ in 0..300 {
         let argv = argv_strategy().new_tree(&mut runner).unwrap().current();
         match parse(argv) {
-            Ok(Parsed::Machines { .. }) => ok += 1,
+            Ok(Parsed::Api { .. }) => ok += 1,
             Ok(_) => {}
             Err(_) => err += 1,
         }

@@ -89,7 +89,7 @@ fuzz_target!(|data: &[u8]| {
         if w >= 20 && !matches!(view, View::Action { .. }) {
             for line in out.lines() {
                 let plain: String = strip_ansi(line);
-                assert!(tabled_width(&plain) <= w, "line wider than {w}: {plain:?}");
+                assert!(display_width(&plain) <= w, "line wider than {w}: {plain:?}");
             }
         }
     }
@@ -114,6 +114,6 @@ fn strip_ansi(text: &str) -> String {
     out
 }
 
-fn tabled_width(text: &str) -> usize {
-    tabled::grid::util::string::get_text_width(text)
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
 }

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use paperspace::api::request::build_request;
+use paperspace::api::legacy::build_request;
 use paperspace::cli::{Parsed, parse};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     match parse(argv) {
-        Ok(Parsed::Machines { invocations, .. }) => {
+        Ok(Parsed::Api { invocations, .. }) => {
             assert!(!invocations.is_empty());
             for invocation in &invocations {
                 let request = build_request(invocation);

@@ -6,112 +6,10 @@
 //! new server field, a missing key or a state we have never seen must not break `list` or
 //! `waitfor`.
 
+use crate::vocab::{MachineState, parse_timestamp};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::fmt;
-
-/// The three regions of the legacy API: (long name sent on the wire, short code).
-pub const REGIONS: &[(&str, &str)] = &[
-    ("East Coast (NY2)", "ny2"),
-    ("West Coast (CA1)", "ca1"),
-    ("Europe (AMS1)", "ams1"),
-];
-
-/// Machine types of the API reference, for create and availability alike.
-pub const MACHINE_TYPES: &[&str] = &[
-    "Air", "Standard", "Pro", "Advanced", "GPU+", "P4000", "P5000", "P6000", "V100", "C1", "C2",
-    "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10",
-];
-
-pub const BILLING_TYPES: &[&str] = &["hourly", "monthly"];
-
-/// `update --autoSnapshotFrequency`; `null` is sent as JSON null.
-pub const AUTO_SNAPSHOT_FREQUENCIES: &[&str] = &["hour", "day", "week", "month", "null"];
-
-pub const RESTORE_POINT_FREQUENCIES: &[&str] = &["shutdown"];
-
-/// States `waitfor --state` accepts.
-pub const WAIT_STATES: &[&str] = &["off", "serviceready", "ready"];
-
-/// Message of the error event the API records when a start fails for lack of capacity.
-pub const CAPACITY_ERROR_MESSAGE: &str = "Uh oh. This machine type can't start due to insufficient capacity or higher than normal demand. Please try again later.";
-
-/// Resolve a region given as a long name or a short code, in any case, to its long name.
-pub fn canonical_region(input: &str) -> Option<&'static str> {
-    let wanted = input.trim();
-    REGIONS
-        .iter()
-        .find(|(long, short)| {
-            long.eq_ignore_ascii_case(wanted) || short.eq_ignore_ascii_case(wanted)
-        })
-        .map(|(long, _)| *long)
-}
-
-/// Machine state as reported by the API. Unknown states are kept verbatim, so a state added
-/// by the service later shows up in tables and never fails a parse.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MachineState {
-    Off,
-    Starting,
-    Stopping,
-    Restarting,
-    ServiceReady,
-    Ready,
-    Upgrading,
-    Provisioning,
-    Unknown(String),
-}
-
-impl MachineState {
-    pub fn as_str(&self) -> &str {
-        match self {
-            MachineState::Off => "off",
-            MachineState::Starting => "starting",
-            MachineState::Stopping => "stopping",
-            MachineState::Restarting => "restarting",
-            MachineState::ServiceReady => "serviceready",
-            MachineState::Ready => "ready",
-            MachineState::Upgrading => "upgrading",
-            MachineState::Provisioning => "provisioning",
-            MachineState::Unknown(other) => other,
-        }
-    }
-
-    /// Parse leniently: the known states in any case, anything else kept as it was sent.
-    pub fn parse(text: &str) -> MachineState {
-        match text.to_ascii_lowercase().as_str() {
-            "off" => MachineState::Off,
-            "starting" => MachineState::Starting,
-            "stopping" => MachineState::Stopping,
-            "restarting" => MachineState::Restarting,
-            "serviceready" => MachineState::ServiceReady,
-            "ready" => MachineState::Ready,
-            "upgrading" => MachineState::Upgrading,
-            "provisioning" => MachineState::Provisioning,
-            _ => MachineState::Unknown(text.to_string()),
-        }
-    }
-}
-
-impl fmt::Display for MachineState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for MachineState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MachineState {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Ok(MachineState::parse(&text))
-    }
-}
 
 /// Deserialize a field as `Some(T)` when its JSON value has the expected type and `None`
 /// otherwise (absent, null, or a type we did not expect). Strings also accept numbers and
@@ -244,6 +142,21 @@ pub struct MachineEvent {
     pub dt_created: Option<String>,
 }
 
+/// A machine's newest event: the latest `dtCreated`; the API lists events newest first, so the
+/// list order breaks ties (and decides when no event has a readable time).
+pub fn newest_event(events: &[MachineEvent]) -> Option<&MachineEvent> {
+    events
+        .iter()
+        .enumerate()
+        .max_by_key(|(index, event)| {
+            (
+                parse_timestamp(event.dt_created.as_deref()),
+                std::cmp::Reverse(*index),
+            )
+        })
+        .map(|(_, event)| event)
+}
+
 /// Response of `GET /machines/getUtilization`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -317,26 +230,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn regions_resolve_from_long_names_and_short_codes_in_any_case() {
-        assert_eq!(canonical_region("ny2"), Some("East Coast (NY2)"));
-        assert_eq!(canonical_region("CA1"), Some("West Coast (CA1)"));
-        assert_eq!(canonical_region("aMs1"), Some("Europe (AMS1)"));
-        assert_eq!(
-            canonical_region("east coast (ny2)"),
-            Some("East Coast (NY2)")
-        );
-        assert_eq!(canonical_region("Mars (MRS1)"), None);
+    fn unknown_states_are_kept() {
+        let m: Machine = serde_json::from_str(r#"{"state":"hibernating"}"#).unwrap();
+        assert_eq!(m.state.unwrap().as_str(), "hibernating");
     }
 
     #[test]
-    fn unknown_states_are_kept_and_known_ones_parse_in_any_case() {
-        assert_eq!(MachineState::parse("READY"), MachineState::Ready);
-        assert_eq!(
-            MachineState::parse("hibernating"),
-            MachineState::Unknown("hibernating".into())
-        );
-        let m: Machine = serde_json::from_str(r#"{"state":"hibernating"}"#).unwrap();
-        assert_eq!(m.state.unwrap().as_str(), "hibernating");
+    fn the_newest_event_is_the_latest_created_and_the_first_listed_on_ties() {
+        let events: Vec<MachineEvent> = serde_json::from_str(
+            r#"[{"name":"a","dtCreated":"2022-03-14T15:00:00Z"},
+                {"name":"b","dtCreated":"2022-03-14T16:00:00Z"},
+                {"name":"c","dtCreated":"2022-03-14T16:00:00Z"},
+                {"name":"d"}]"#,
+        )
+        .unwrap();
+        assert_eq!(newest_event(&events).unwrap().name.as_deref(), Some("b"));
+        let untimed: Vec<MachineEvent> =
+            serde_json::from_str(r#"[{"name":"x"},{"name":"y"}]"#).unwrap();
+        assert_eq!(newest_event(&untimed).unwrap().name.as_deref(), Some("x"));
+        assert!(newest_event(&[]).is_none());
     }
 
     #[test]

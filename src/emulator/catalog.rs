@@ -89,7 +89,7 @@ pub fn default_availability(region: &str, machine_type: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::MACHINE_TYPES;
+    use crate::vocab::MACHINE_TYPES;
 
     /// The shared model's type list and this table cannot drift apart.
     #[test]

@@ -6,7 +6,8 @@
 //! they are right whenever they are looked at (and after a restart from the state file).
 
 use super::clock::format_ms;
-use crate::api::model::{MachineEvent, MachineState};
+use crate::api::model::MachineEvent;
+use crate::vocab::MachineState;
 use serde::{Deserialize, Serialize};
 
 /// What an action was asked to do. `CreateStopped` is a create with `startOnCreate: false`.

@@ -59,7 +59,11 @@ mod v1_routes;
 
 pub use faults::FaultSettings;
 
-use crate::api::model::{MACHINE_TYPES, canonical_region};
+/// The message of the error event a start that failed for lack of capacity records (the text
+/// of the live service's own example: tests/fixtures/paperspace-node.jsdoc_response_examples.json).
+pub const CAPACITY_ERROR_MESSAGE: &str = "Uh oh. This machine type can't start due to insufficient capacity or higher than normal demand. Please try again later.";
+
+use crate::vocab::{MACHINE_TYPES, REGIONS, Region};
 use anyhow::{Context, bail};
 use service::Emulator;
 use state::{CreateRequest, Store};
@@ -153,7 +157,9 @@ fn parse_region_type(text: &str) -> anyhow::Result<String> {
     let (region, machine_type) = text
         .rsplit_once(':')
         .with_context(|| format!("expected REGION:TYPE, got '{text}'"))?;
-    let region = canonical_region(region).with_context(|| format!("unknown region '{region}'"))?;
+    let region = Region::find(region)
+        .map(|r| r.name)
+        .with_context(|| format!("unknown region '{region}'"))?;
     if !MACHINE_TYPES.contains(&machine_type) {
         bail!("unknown machine type '{machine_type}'");
     }
@@ -299,7 +305,7 @@ async fn seed(emulator: &Emulator) -> anyhow::Result<()> {
             for i in 0..missing {
                 let n = store.machines.len();
                 let request = CreateRequest {
-                    region: crate::api::model::REGIONS[n % 3].0.to_string(),
+                    region: REGIONS[n % 3].name.to_string(),
                     machine_type: types[i % types.len()].to_string(),
                     size_gb: 50,
                     billing_type: "hourly".to_string(),

@@ -3,9 +3,9 @@
 
 use super::reply::ApiError;
 use super::state::{CreateRequest, UpdateRequest};
-use crate::api::model::{
-    AUTO_SNAPSHOT_FREQUENCIES, BILLING_TYPES, MACHINE_TYPES, REGIONS, RESTORE_POINT_FREQUENCIES,
-    canonical_region,
+use crate::vocab::{
+    BILLING_TYPES, LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL as AUTO_SNAPSHOT_FREQUENCIES, MACHINE_TYPES,
+    REGIONS, RESTORE_POINT_FREQUENCIES, Region,
 };
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
@@ -112,8 +112,8 @@ fn one_of(key: &str, value: &str, accepted: &[&str]) -> ApiError {
 
 /// A region given as long name or short code, as its long name.
 pub fn region(key: &str, value: &str) -> Result<&'static str, ApiError> {
-    canonical_region(value).ok_or_else(|| {
-        let accepted: Vec<&str> = REGIONS.iter().map(|(long, _)| *long).collect();
+    Region::find(value).map(|r| r.name).ok_or_else(|| {
+        let accepted: Vec<&str> = REGIONS.iter().map(|r| r.name).collect();
         ApiError::bad_request(format!(
             "Invalid {key} '{value}': expected one of {} (or ny2, ca1, ams1)",
             accepted.join(", ")

@@ -7,10 +7,8 @@
 
 use super::state::Store;
 use anyhow::Context;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
+use std::{fs, io};
 
 /// Read the state file. A missing file is an empty start; an unreadable or corrupt one is an
 /// error (starting empty would overwrite the user's data on the first change).
@@ -31,47 +29,9 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Store>> {
     Ok(Some(store))
 }
 
-fn temp_path(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state".to_string());
-    path.with_file_name(format!(".{name}.tmp.{}.{n}", std::process::id()))
-}
-
-/// Replace `path` with `bytes` atomically and durably.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = temp_path(path);
-    let result = (|| {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        // The state holds issued API keys and access tokens: owner-only, like a credentials file.
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        // Best effort: never leave a stray temporary file behind.
-        let _ = fs::remove_file(&temp);
-        return result;
-    }
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    // Directory fsync makes the rename durable; not all platforms allow opening a directory,
-    // and the data itself is already safe, so a failure here is not an error.
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
-}
+/// Replace the state file atomically and durably, owner-only (it holds issued API keys and
+/// access tokens): the crate's one atomic write.
+pub use crate::fsutil::write_atomic;
 
 #[cfg(test)]
 mod tests {

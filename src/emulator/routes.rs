@@ -1,13 +1,14 @@
 //! HTTP glue: the router, the gate every API request passes (faults, then authentication),
 //! and one small handler per endpoint. Rules live in `state`, parsing in `params`.
 
+use super::CAPACITY_ERROR_MESSAGE;
 use super::clock::{format_ms, month_bounds};
 use super::faults::FaultSettings;
 use super::params::{self, Params};
 use super::reply::{ApiError, json};
 use super::service::{Emulator, lock};
 use super::state::{self, IssuedKey, new_secret};
-use crate::api::model::{Availability, CAPACITY_ERROR_MESSAGE};
+use crate::api::model::Availability;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, RawQuery, Request, State};

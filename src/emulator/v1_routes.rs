@@ -12,6 +12,7 @@
 //! assigned, else `none`; event ids are the legacy event handles, and a legacy `new` event
 //! (under way) is `in progress`.
 
+use super::CAPACITY_ERROR_MESSAGE;
 use super::catalog::{storage_bytes, storage_monthly_rate, type_spec};
 use super::clock::format_ms;
 use super::lifecycle;
@@ -19,11 +20,9 @@ use super::params::{self, Params};
 use super::reply::{ApiError, json};
 use super::service::{Emulator, lock};
 use super::state::{self, CreateRequest, Ctx, MachineRecord, new_handle};
-use crate::api::model::{CAPACITY_ERROR_MESSAGE, MachineEvent, MachineState};
-use crate::api::v1::{
-    Accelerator, ActionAnswer, ErrorBody, Event, Machine, Page, SNAPSHOT_FREQUENCIES, region_code,
-    region_long_name,
-};
+use crate::api::model::MachineEvent;
+use crate::api::v1::wire::{Accelerator, ActionAnswer, ErrorBody, Event, Machine, Page};
+use crate::vocab::{MachineState, Region, SnapshotFrequency};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, RawQuery, Request, State};
@@ -46,9 +45,7 @@ const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 120;
 
 const REGION_CODES: &[&str] = &["ny2", "ca1", "ams1"];
-const PUBLIC_IP_TYPES: &[&str] = &["static", "dynamic", "none"];
-const V1_SNAPSHOT_FREQUENCIES: &[&str] = &["hourly", "daily", "weekly", "monthly"];
-const RESTORE_POINT_FREQUENCIES: &[&str] = &["shutdown"];
+use crate::vocab::{PUBLIC_IP_TYPES, REGIONS, RESTORE_POINT_FREQUENCIES, V1_SNAPSHOT_FREQUENCIES};
 
 /// Properties of `POST /machines` (`additionalProperties: false`).
 const CREATE_KEYS: &[&str] = &[
@@ -260,18 +257,13 @@ fn number(text: &str) -> Option<Value> {
 }
 
 fn v1_frequency(legacy: &str) -> String {
-    SNAPSHOT_FREQUENCIES
-        .iter()
-        .find(|(old, _)| *old == legacy)
-        .map_or(legacy, |(_, new)| *new)
+    SnapshotFrequency::from_legacy(legacy)
+        .map_or(legacy, |f| f.v1)
         .to_string()
 }
 
 fn legacy_frequency(v1: &str) -> Option<String> {
-    SNAPSHOT_FREQUENCIES
-        .iter()
-        .find(|(_, new)| *new == v1)
-        .map(|(old, _)| old.to_string())
+    SnapshotFrequency::from_v1(v1).map(|f| f.legacy.to_string())
 }
 
 /// The machine as v1 shows it at `now`.
@@ -309,7 +301,7 @@ fn machine(record: &MachineRecord, now: i64) -> Machine {
         region: m
             .region
             .as_deref()
-            .map(|r| region_code(r).map_or_else(|| r.to_string(), str::to_string)),
+            .map(|r| Region::find(r).map_or(r, |region| region.code).to_string()),
         private_ip: m.private_ip_address,
         network_id: m.network_id,
         public_ip: m.public_ip_address,
@@ -437,7 +429,11 @@ fn opt_enum(p: &Params, key: &str, accepted: &[&str]) -> Result<Option<String>, 
 
 /// A region code (`ny2`, `ca1`, `ams1`) as the legacy long name.
 fn region(key: &str, code: &str) -> Result<&'static str, V1Error> {
-    region_long_name(code).ok_or_else(|| one_of(key, code, REGION_CODES))
+    REGIONS
+        .iter()
+        .find(|r| r.code == code)
+        .map(|r| r.name)
+        .ok_or_else(|| one_of(key, code, REGION_CODES))
 }
 
 fn disk_size(p: &Params) -> Result<Option<u64>, V1Error> {
@@ -751,7 +747,7 @@ async fn list(State(emu): Emu, RawQuery(query): RawQuery) -> V1Result {
     let pairs = params::query_pairs(query.as_deref());
     let paging = Paging::parse(&pairs, &["dtCreated", "name", "state"])?;
     let region = match filter(&pairs, "region") {
-        Some(code) => region_code(region("region", code)?),
+        Some(code) => Region::find(region("region", code)?).map(|r| r.code),
         None => None,
     };
     let name = filter(&pairs, "name");

@@ -1,8 +1,10 @@
 //! Rendering and the stdout/stderr contract: stdout carries data only (one JSON document per
-//! run, success or error object); people's messages go to stderr.
+//! run, success or error object, or a table); people's messages go to stderr.
 
+pub mod curl;
 pub mod pretty;
 pub mod progress;
+pub mod report;
 pub mod table;
 
 pub use pretty::{pretty, pretty_to};
@@ -86,33 +88,5 @@ mod tests {
             render_error_json(&net),
             "{\n  \"error\": \"cannot connect to 127.0.0.1:9: Connection refused\"\n}\n"
         );
-    }
-}
-
-/// Quote a word for a POSIX shell so a printed command can be pasted back (curl lines of
-/// `--dry-run`, the demo's command lines).
-pub fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-#[cfg(test)]
-mod quote_tests {
-    use super::shell_quote;
-
-    #[test]
-    fn quoted_words_survive_a_shell() {
-        assert_eq!(shell_quote("ny2"), "ny2");
-        assert_eq!(shell_quote("East Coast (NY2)"), "'East Coast (NY2)'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote(""), "''");
-        assert_eq!(shell_quote("$HOME"), "'$HOME'");
     }
 }

@@ -234,7 +234,7 @@ async fn waitfor_fails_fast_when_a_start_runs_out_of_capacity() {
         5,
         &format!(
             "machine {id}: start failed: {}",
-            paperspace::api::model::CAPACITY_ERROR_MESSAGE
+            paperspace::emulator::CAPACITY_ERROR_MESSAGE
         ),
         None,
     );
@@ -662,7 +662,7 @@ async fn waitfor_fails_fast_on_v1_as_well() {
         5,
         &format!(
             "machine {id}: start failed: {}",
-            paperspace::api::model::CAPACITY_ERROR_MESSAGE
+            paperspace::emulator::CAPACITY_ERROR_MESSAGE
         ),
         None,
     );

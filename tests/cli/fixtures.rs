@@ -2,8 +2,9 @@
 //! maps onto the typed model (tests/fixtures, copied from shared/reference/fixtures).
 
 use crate::support::*;
-use paperspace::api::model::{Machine, MachineState, UtilizationReport};
+use paperspace::api::model::{Machine, UtilizationReport};
 use paperspace::api::response::{RawResponse, decode};
+use paperspace::vocab::MachineState;
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
@@ -52,7 +53,7 @@ fn machine_bodies_of_every_client_map_onto_the_model() {
     assert_eq!(events[1].state.as_deref(), Some("error"));
     assert_eq!(
         events[1].error_msg.as_deref(),
-        Some(paperspace::api::model::CAPACITY_ERROR_MESSAGE)
+        Some(paperspace::emulator::CAPACITY_ERROR_MESSAGE)
     );
     let listed: Vec<Machine> = serde_json::from_value(node["list"]["parsed"].clone()).unwrap();
     assert_eq!(listed[0].team_id.as_deref(), Some("te456def"));
@@ -108,9 +109,11 @@ fn error_bodies_give_the_messages_other_clients_show() {
 /// The shared v1 types and the v1 requests we build agree with the v1 OpenAPI document.
 mod v1_openapi {
     use super::*;
-    use paperspace::api::request::validate;
-    use paperspace::api::spec::command;
-    use paperspace::api::v1;
+    use paperspace::api::commands;
+    use paperspace::api::params::validate;
+    use paperspace::api::plan::Step;
+    use paperspace::api::v1::plan::step;
+    use paperspace::api::v1::wire as v1;
     use std::collections::BTreeSet;
 
     fn openapi() -> Value {
@@ -160,8 +163,8 @@ mod v1_openapi {
 
     fn body_keys(cmd: &str, args: &[(&str, &str)]) -> BTreeSet<String> {
         let raw: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        match v1::plan(&validate(command(cmd).unwrap(), &raw).unwrap()).unwrap() {
-            v1::Plan::Single { request, .. } => request.body.unwrap().keys().cloned().collect(),
+        match step(&validate(commands::find("machines", cmd).unwrap(), &raw).unwrap()).unwrap() {
+            Step::Call { request, .. } => request.body.unwrap().keys().cloned().collect(),
             other => panic!("{other:?}"),
         }
     }

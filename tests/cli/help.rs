@@ -2,7 +2,7 @@
 //! odd corners of compat.md "Details" behave one documented way.
 
 use crate::support::*;
-use paperspace::api::spec::COMMANDS;
+use paperspace::api::commands::Namespace;
 use wiremock::MockServer;
 
 /// The parameters of machines-api.txt, per command: (name, required).
@@ -108,7 +108,7 @@ const REFERENCE: &[(&str, &[(&str, bool)])] = &[
 fn every_reference_parameter_is_a_flag_with_its_required_ness_and_description() {
     let sandbox = Sandbox::new();
     for (name, params) in REFERENCE {
-        let spec = COMMANDS.iter().find(|c| c.name == *name).unwrap();
+        let spec = Namespace::Machines.command(name).unwrap();
         let out = run(sandbox.bare(), &["machines", name, "--help"]);
         assert_eq!(out.code, 0);
         let usage_line = out
@@ -230,7 +230,12 @@ fn help_screens_match_their_snapshots() {
         vec!["completion"],
         vec!["man"],
     ];
-    screens.extend(COMMANDS.iter().map(|c| vec!["machines", c.name]));
+    screens.extend(
+        Namespace::Machines
+            .commands()
+            .iter()
+            .map(|c| vec!["machines", c.name]),
+    );
     for words in screens {
         let mut args = words.clone();
         args.push("--help");

@@ -1,29 +1,12 @@
-//! `waitfor`: poll a machine until it reaches a state, with an interval, an overall timeout,
-//! and an early stop when the machine records a new error event (compat.md Keep 7, Fix 9).
-//!
-//! The decision for one poll (`assess`) is pure; `wait_for` is the loop around it.
+//! The decision of one poll of a wait (`waitfor`, `--wait`): reached, failed, or still
+//! pending. Pure; the polling loop is `crate::execute`'s. The rules are docs/compatibility.md's
+//! (waitfor polls until the state is reached, and stops early on a new error event).
 
-use crate::api::model::{Machine, MachineEvent};
-use crate::api::request::show_request;
-use crate::api::response::decode;
-use crate::error::{CliError, ErrorKind, Result};
-use crate::http::Transport;
-use crate::output::progress::Progress;
+use super::model::{Machine, MachineEvent, newest_event};
+use crate::vocab::{event_state, parse_timestamp};
 use std::collections::HashSet;
 use std::time::Duration;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-use tokio::time::Instant;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct WaitPlan {
-    pub machine_id: String,
-    /// Lower-case target state: off, serviceready or ready.
-    pub target: String,
-    pub interval: Duration,
-    /// `None` waits without limit.
-    pub timeout: Option<Duration>,
-}
 
 /// What the wait knew when it began, to tell new error events from old ones.
 #[derive(Debug, Clone)]
@@ -33,26 +16,31 @@ pub struct Baseline {
     pub errors_at_first_poll: Option<HashSet<String>>,
 }
 
+impl Baseline {
+    /// The knowledge of a wait that begins now.
+    pub fn starting_at(started_at: OffsetDateTime) -> Baseline {
+        Baseline {
+            started_at,
+            errors_at_first_poll: None,
+        }
+    }
+
+    /// After a poll that did not end the wait: on the first, remember which events were
+    /// errors already.
+    pub fn after_poll(&mut self, machine: &Machine) {
+        if self.errors_at_first_poll.is_none() {
+            let events = machine.events.iter().flatten();
+            let errors = events.filter(|e| e.state.as_deref() == Some(event_state::ERROR));
+            self.errors_at_first_poll = Some(errors.filter_map(|e| e.handle.clone()).collect());
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Reached,
     Failed(String),
     Pending(Option<String>),
-}
-
-fn parse_time(text: Option<&str>) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(text?, &Rfc3339).ok()
-}
-
-/// The newest event: the latest `dtCreated`, or the first listed (the API lists newest first)
-/// when timestamps are missing.
-fn newest_event(events: &[MachineEvent]) -> Option<&MachineEvent> {
-    events
-        .iter()
-        .filter_map(|e| parse_time(e.dt_created.as_deref()).map(|t| (t, e)))
-        .max_by_key(|(t, _)| *t)
-        .map(|(_, e)| e)
-        .or_else(|| events.first())
 }
 
 /// How long before the wait began an error still counts as new: `start` then `waitfor` run
@@ -70,7 +58,7 @@ fn is_new(event: &MachineEvent, baseline: &Baseline) -> bool {
     };
     let latest = [&event.dt_created, &event.dt_modified, &event.dt_finished]
         .into_iter()
-        .filter_map(|t| parse_time(t.as_deref()))
+        .filter_map(|t| parse_timestamp(t.as_deref()))
         .max();
     let since = baseline.started_at - RECENT_ERROR_GRACE;
     became_error_since_first_poll || latest.is_some_and(|t| t >= since)
@@ -87,7 +75,7 @@ pub fn assess(machine: &Machine, target: &str, baseline: &Baseline) -> Verdict {
         return Verdict::Reached;
     }
     if let Some(event) = newest_event(machine.events.as_deref().unwrap_or_default())
-        && event.state.as_deref() == Some("error")
+        && event.state.as_deref() == Some(event_state::ERROR)
         && is_new(event, baseline)
     {
         let action = event.name.as_deref().unwrap_or("last action");
@@ -99,97 +87,6 @@ pub fn assess(machine: &Machine, target: &str, baseline: &Baseline) -> Verdict {
         return Verdict::Failed(format!("{action} failed: {message}"));
     }
     Verdict::Pending(state)
-}
-
-fn timed_out(plan: &WaitPlan, last_state: &Option<String>) -> CliError {
-    let limit = plan.timeout.map(|t| t.as_secs_f64()).unwrap_or_default();
-    CliError::new(
-        ErrorKind::WaitTimeout,
-        format!(
-            "timed out after {limit}s waiting for machine {} to be {} (last state: {})",
-            plan.machine_id,
-            plan.target,
-            last_state.as_deref().unwrap_or("unknown")
-        ),
-    )
-}
-
-/// Poll until the machine reaches the target; returns the machine JSON of the last poll,
-/// exactly as the server sent it. An API error ends the wait with that error. The spinner
-/// (a no-op off a terminal) shows the state of each poll.
-pub async fn wait_for(
-    transport: &Transport,
-    plan: &WaitPlan,
-    progress: &Progress,
-) -> Result<String> {
-    let request = show_request(&plan.machine_id);
-    poll_until(plan, progress, || async {
-        decode(transport.send(&request).await?)
-    })
-    .await
-}
-
-/// The waiting loop, for any way of fetching the machine as legacy JSON with its events (one
-/// request on the legacy API, two on v1).
-pub async fn poll_until<F, Fut>(
-    plan: &WaitPlan,
-    progress: &Progress,
-    mut fetch: F,
-) -> Result<String>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<String>>,
-{
-    let spinner = progress.spinner(format!(
-        "waiting for {} to be {}",
-        plan.machine_id, plan.target
-    ));
-    let deadline = plan.timeout.map(|t| Instant::now() + t);
-    let mut baseline = Baseline {
-        started_at: OffsetDateTime::now_utc(),
-        errors_at_first_poll: None,
-    };
-    let mut last_state = None;
-    loop {
-        let poll = fetch();
-        let body = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
-                Ok(body) => body?,
-                Err(_) => return Err(timed_out(plan, &last_state)),
-            },
-            None => poll.await?,
-        };
-        let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
-        match assess(&machine, &plan.target, &baseline) {
-            Verdict::Reached => return Ok(body),
-            Verdict::Failed(message) => {
-                return Err(CliError::new(
-                    ErrorKind::MachineFailed,
-                    format!("machine {}: {message}", plan.machine_id),
-                ));
-            }
-            Verdict::Pending(state) => {
-                spinner.status(state.as_deref().unwrap_or("state unknown"));
-                last_state = state;
-            }
-        }
-        if baseline.errors_at_first_poll.is_none() {
-            let events = machine.events.iter().flatten();
-            let errors = events.filter(|e| e.state.as_deref() == Some("error"));
-            baseline.errors_at_first_poll = Some(errors.filter_map(|e| e.handle.clone()).collect());
-        }
-        let mut wake = Instant::now() + plan.interval;
-        if let Some(deadline) = deadline {
-            if Instant::now() >= deadline {
-                return Err(timed_out(plan, &last_state));
-            }
-            wake = wake.min(deadline);
-        }
-        tokio::time::sleep_until(wake).await;
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(timed_out(plan, &last_state));
-        }
-    }
 }
 
 #[cfg(test)]

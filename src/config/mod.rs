@@ -2,10 +2,15 @@
 //! global flags, a snapshot of the environment and `~/.paperspace/config.json`, by pure
 //! functions (the environment is captured in `Environment` so tests can pass their own).
 
+mod file;
+
+pub use file::{ConfigFile, config_path, read_config, remove_api_key, save_api_key};
+
+use crate::api::Backend;
 use crate::error::{CliError, ErrorKind, Result};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 pub const DEFAULT_HOST: &str = "https://api.paperspace.io";
@@ -121,37 +126,6 @@ pub struct Settings {
     pub debug: bool,
 }
 
-/// `~/.paperspace/config.json`, shared with the legacy CLI.
-pub fn config_path(home: &Path) -> PathBuf {
-    home.join(".paperspace").join("config.json")
-}
-
-/// Read the config file: `None` when it does not exist; a usage error naming the file when it
-/// cannot be read or is not a JSON object.
-pub fn read_config(path: &Path) -> Result<Option<Map<String, Value>>> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(CliError::usage(format!(
-                "cannot read config file {}: {e}",
-                path.display()
-            )));
-        }
-    };
-    match serde_json::from_slice::<Value>(&text) {
-        Ok(Value::Object(map)) => Ok(Some(map)),
-        Ok(_) => Err(CliError::usage(format!(
-            "config file {} is not a JSON object; fix it or remove it",
-            path.display()
-        ))),
-        Err(e) => Err(CliError::usage(format!(
-            "config file {} is not valid JSON ({e}); fix it or remove it",
-            path.display()
-        ))),
-    }
-}
-
 /// Whether a URL's host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
 fn is_loopback(authority_and_path: &str) -> bool {
     let authority = authority_and_path
@@ -238,45 +212,13 @@ pub fn resolve_retries(flag: Option<&str>, env: Option<&str>) -> Result<u32> {
     }
 }
 
-/// `~/.paperspace/config.json`, read at most once per run and only when a setting (the key,
-/// the backend) is not given by a flag or the environment.
-pub struct ConfigFile<'a> {
-    env: &'a Environment,
-    loaded: std::cell::OnceCell<Option<Map<String, Value>>>,
-}
-
-impl<'a> ConfigFile<'a> {
-    pub fn new(env: &'a Environment) -> ConfigFile<'a> {
-        ConfigFile {
-            env,
-            loaded: std::cell::OnceCell::new(),
-        }
-    }
-
-    fn path(&self) -> Option<PathBuf> {
-        self.env.home.as_deref().map(config_path)
-    }
-
-    /// The file's object, or `None` when there is no home or no file.
-    fn get(&self) -> Result<Option<&Map<String, Value>>> {
-        if let Some(loaded) = self.loaded.get() {
-            return Ok(loaded.as_ref());
-        }
-        let read = match self.path() {
-            Some(path) => read_config(&path)?,
-            None => None,
-        };
-        Ok(self.loaded.get_or_init(|| read).as_ref())
-    }
-}
-
 /// The key, by the legacy precedence: `--apiKey` > `PAPERSPACE_API_KEY` > config file
 /// `apiKey`. Empty values fall through. The config file is read only when needed.
 pub fn resolve_api_key(flag: Option<&str>, file: &ConfigFile) -> Result<ApiKey> {
     if let Some(key) = flag.filter(|k| !k.is_empty()) {
         return Ok(ApiKey::new(key));
     }
-    if let Some(key) = file.env.api_key.as_deref().filter(|k| !k.is_empty()) {
+    if let Some(key) = file.env().api_key.as_deref().filter(|k| !k.is_empty()) {
         return Ok(ApiKey::new(key));
     }
     if let Some(config) = file.get()? {
@@ -298,22 +240,11 @@ pub fn resolve_api_key(flag: Option<&str>, file: &ConfigFile) -> Result<ApiKey> 
     ))
 }
 
-/// Resolve every setting. Usage problems (host, timeouts, a malformed config file) are
-/// reported before a missing key, so a broken setup never looks like an auth failure.
-/// Which API the machines commands talk to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// `api.paperspace.io`, `X-Api-Key` (the default, as the legacy CLI).
-    Legacy,
-    /// `api.paperspace.com/v1`, `Authorization: Bearer`.
-    V1,
-}
-
 /// The backend and its base URL: `--api`, else `PAPERSPACE_API`, else the config file's
 /// `api`, else legacy. Legacy's URL is `PAPERSPACE_CONFIG_HOST`'s; v1's is
 /// `PAPERSPACE_API_URL`'s (default `https://api.paperspace.com/v1`).
 pub fn resolve_endpoint(flags: &ClientFlags, file: &ConfigFile) -> Result<(Backend, String)> {
-    let env = file.env;
+    let env = file.env();
     let from_file = || -> Result<Option<String>> {
         Ok(file.get()?.and_then(|config| {
             config
@@ -358,7 +289,7 @@ pub fn resolve(
     file: &ConfigFile,
     (backend, base_url): (Backend, String),
 ) -> Result<Settings> {
-    let env = file.env;
+    let env = file.env();
     let connect_timeout = resolve_timeout(
         flags.connect_timeout.as_deref(),
         "connect-timeout",
@@ -386,72 +317,10 @@ pub fn resolve(
     })
 }
 
-/// Replace the config file with `config`, so that a reader (or a crash) only ever sees the
-/// old file or the new one: write a temp file beside it (owner-only, 0600), flush it to disk,
-/// then rename it over the old one. The directory is created owner-only (0700).
-pub fn write_config(path: &Path, config: &Map<String, Value>) -> Result<()> {
-    let fail = |what: &str, e: std::io::Error| {
-        CliError::usage(format!("cannot {what} {}: {e}", path.display()))
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| fail("create the directory of", e))?;
-
-    let mut text = serde_json::to_string_pretty(config).expect("a JSON map always serialises");
-    text.push('\n');
-    let unique = std::process::id() as u128 * 1_000_000_007
-        + std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-    let temp = dir.join(format!(".config.json.{unique:x}.tmp"));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&temp).and_then(|mut file| {
-        use std::io::Write;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(fail("write", e));
-    }
-    Ok(())
-}
-
-/// Save `key` (and the token's `name`, as the legacy CLI did) in the config file, keeping
-/// every other key the file has.
-pub fn save_api_key(path: &Path, key: &ApiKey, name: Option<&str>) -> Result<()> {
-    let mut config = read_config(path)?.unwrap_or_default();
-    config.insert("apiKey".into(), Value::String(key.expose().to_string()));
-    if let Some(name) = name {
-        config.insert("name".into(), Value::String(name.to_string()));
-    }
-    write_config(path, &config)
-}
-
-/// Remove `apiKey` from the config file, keeping the rest. Returns whether there was one.
-pub fn remove_api_key(path: &Path) -> Result<bool> {
-    let Some(mut config) = read_config(path)? else {
-        return Ok(false);
-    };
-    if config.shift_remove("apiKey").is_none() {
-        return Ok(false);
-    }
-    write_config(path, &config)?;
-    Ok(true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn env_with_home(home: &Path) -> Environment {
         Environment {
@@ -679,57 +548,6 @@ mod tests {
     }
 
     #[test]
-    fn saving_a_key_keeps_other_keys_and_is_owner_only() {
-        let home = tempfile::tempdir().unwrap();
-        let path = config_path(home.path());
-        write_config_text(
-            home.path(),
-            r#"{"name":"old","team":"t1","apiKey":"old-key"}"#,
-        );
-        save_api_key(&path, &ApiKey::new("new-key"), None).unwrap();
-        let saved = read_config(&path).unwrap().unwrap();
-        assert_eq!(
-            serde_json::Value::Object(saved).to_string(),
-            r#"{"name":"old","team":"t1","apiKey":"new-key"}"#
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode(&path), 0o600);
-        }
-        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temp file is left behind");
-        assert!(remove_api_key(&path).unwrap());
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "{\n  \"name\": \"old\",\n  \"team\": \"t1\"\n}\n"
-        );
-        assert!(!remove_api_key(&path).unwrap());
-    }
-
-    #[test]
-    fn a_new_config_directory_is_owner_only() {
-        let home = tempfile::tempdir().unwrap();
-        let path = config_path(home.path());
-        save_api_key(&path, &ApiKey::new("k"), Some("token")).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path.parent().unwrap())
-                .unwrap()
-                .permissions()
-                .mode()
-                & 0o777;
-            assert_eq!(mode, 0o700);
-        }
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "{\n  \"apiKey\": \"k\",\n  \"name\": \"token\"\n}\n"
-        );
-    }
-
-    #[test]
     fn retries_come_from_flag_then_env_then_default() {
         assert_eq!(resolve_retries(None, None).unwrap(), 3);
         assert_eq!(resolve_retries(None, Some("0")).unwrap(), 0);
@@ -750,21 +568,6 @@ mod tests {
             resolve_retries(Some("11"), None).unwrap_err().exit_code(),
             2
         );
-    }
-
-    #[test]
-    fn the_config_file_is_read_once_for_the_key_and_the_backend() {
-        let home = tempfile::tempdir().unwrap();
-        write_config_text(home.path(), r#"{"apiKey":"k","api":"v1"}"#);
-        let env = env_with_home(home.path());
-        let file = ConfigFile::new(&env);
-        assert_eq!(
-            resolve_endpoint(&ClientFlags::default(), &file).unwrap().0,
-            Backend::V1
-        );
-        // Gone from disk now: the key still comes from the one read above.
-        std::fs::remove_file(config_path(home.path())).unwrap();
-        assert_eq!(resolve_api_key(None, &file).unwrap().expose(), "k");
     }
 
     #[test]

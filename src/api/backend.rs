@@ -1,0 +1,50 @@
+//! The seam between the commands and the two Paperspace APIs. Everything that differs between
+//! the legacy API (`api.paperspace.io`, `X-Api-Key`) and v1 (`api.paperspace.com/v1`,
+//! `Authorization: Bearer`) is decided behind these methods; the rest of the crate runs the
+//! same plan types for both.
+
+use super::params::Invocation;
+use super::plan::{MachineFetch, Plan, wait_of};
+use super::request::Auth;
+use super::{legacy, v1};
+use crate::error::Result;
+
+/// Which API the commands talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `api.paperspace.io`, `X-Api-Key` (the default, as the legacy CLI).
+    Legacy,
+    /// `api.paperspace.com/v1`, `Authorization: Bearer`.
+    V1,
+}
+
+impl Backend {
+    /// Plan a command: the usage errors this backend finds (a flag it cannot honour, a command
+    /// it lacks) come back before anything is sent.
+    pub fn plan(self, inv: &Invocation) -> Result<Plan> {
+        let step = match self {
+            Backend::Legacy => legacy::step(inv)?,
+            Backend::V1 => v1::plan::step(inv)?,
+        };
+        Ok(Plan {
+            command: inv.command(),
+            step,
+            wait: wait_of(inv),
+        })
+    }
+
+    /// How this backend reads a machine with its events (show, and each poll of a wait).
+    pub fn fetch_machine(self, id: &str) -> MachineFetch {
+        match self {
+            Backend::Legacy => MachineFetch::Legacy(legacy::show_request(id)),
+            Backend::V1 => v1::plan::fetch_machine(id),
+        }
+    }
+
+    pub fn auth(self) -> Auth {
+        match self {
+            Backend::Legacy => Auth::ApiKeyHeader,
+            Backend::V1 => Auth::Bearer,
+        }
+    }
+}

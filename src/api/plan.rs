@@ -1,0 +1,278 @@
+//! What a command will do, as a value: the requests, how their answers become output, and what
+//! to wait for after. A backend's planner (`api::legacy`, `api::v1`) makes a `Plan` from an
+//! `Invocation` without any I/O; the executor (`crate::execute`) carries it out; `--dry-run`
+//! prints its requests. Both backends' plans are made of the same steps, so paging, waiting and
+//! "which machine to wait for" are written once.
+
+use super::commands::CommandId;
+use super::params::Invocation;
+use super::request::ApiRequest;
+use super::spec::Waits;
+use super::v1;
+use crate::error::{CliError, ErrorKind, Result};
+use std::time::Duration;
+
+/// A command's plan: one step, then perhaps a wait.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub command: CommandId,
+    pub step: Step,
+    pub wait: Option<Wait>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// One request; its answer shown as `answer` says.
+    Call { request: ApiRequest, answer: Answer },
+    /// One machine with its events, in the legacy shape.
+    Machine(MachineFetch),
+    /// Every page of a list, filtered and windowed here.
+    List(ListPlan),
+    /// Nothing before the wait (`waitfor`).
+    Nothing,
+}
+
+/// How an answer becomes what is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Printed as the server sent it (an empty body reads as `{}`).
+    AsIs,
+    /// `{}`, whatever came (v1 answers power actions with an event the legacy API never sent).
+    Empty,
+    /// v1's `{"event", "data"}`: the machine in the legacy shape.
+    V1ActionMachine,
+}
+
+impl Answer {
+    /// The output for a decoded 2xx body; `raw` (v1's `--raw`) prints v1's own JSON.
+    pub fn present(self, body: String, raw: bool) -> Result<String> {
+        match self {
+            Answer::AsIs => Ok(body),
+            _ if raw => Ok(body),
+            Answer::Empty => Ok("{}".to_string()),
+            Answer::V1ActionMachine => {
+                let answer: v1::wire::ActionAnswer = v1::parse(&body)?;
+                Ok(v1::mapping::machine_json(
+                    &answer.data.unwrap_or_default(),
+                    None,
+                ))
+            }
+        }
+    }
+
+    /// The id of the machine a create made, to wait for.
+    pub fn created_id(self, body: &str) -> Result<String> {
+        #[derive(serde::Deserialize)]
+        struct Created {
+            id: Option<String>,
+        }
+        let id = match self {
+            Answer::V1ActionMachine => serde_json::from_str::<v1::wire::ActionAnswer>(body)
+                .ok()
+                .and_then(|answer| answer.data?.id),
+            Answer::AsIs | Answer::Empty => serde_json::from_str::<Created>(body)
+                .ok()
+                .and_then(|created| created.id),
+        };
+        id.ok_or_else(|| {
+            CliError::internal("the API's answer to create has no machine id to wait for")
+        })
+    }
+}
+
+/// How a backend reads one machine with its events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MachineFetch {
+    /// The legacy show endpoint answers both in one request.
+    Legacy(ApiRequest),
+    /// v1 keeps events apart: the machine and its newest events, mapped to the legacy shape.
+    V1 {
+        machine: ApiRequest,
+        events: ApiRequest,
+    },
+}
+
+impl MachineFetch {
+    /// The requests it makes, in order.
+    pub fn requests(&self) -> Vec<&ApiRequest> {
+        match self {
+            MachineFetch::Legacy(request) => vec![request],
+            MachineFetch::V1 { machine, events } => vec![machine, events],
+        }
+    }
+}
+
+/// A list read page by page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPlan {
+    /// The request of every page, before the paging parameters are added.
+    pub request: ApiRequest,
+    pub paging: Paging,
+    pub items: Items,
+    /// Legacy equality filters the server does not apply, applied to each legacy-shaped item.
+    pub filters: Vec<(String, String)>,
+    pub window: Window,
+}
+
+impl ListPlan {
+    /// The request of the first page.
+    pub fn first_page(&self) -> ApiRequest {
+        let first = match self.paging {
+            Paging::Offset { first, .. } => first,
+            Paging::Cursor { .. } => 0,
+        };
+        let mut request = self.request.clone();
+        request.query.extend(self.paging.page_query(first, None));
+        request
+    }
+
+    /// What one item of a page becomes: the text to print if it passes the filters. Items
+    /// kept as sent are never parsed when there is nothing to filter (a list of 10 000 is
+    /// copied, not rebuilt).
+    pub fn keep(&self, item: &serde_json::value::RawValue, raw: bool) -> Option<String> {
+        let (legacy, shown) = match self.items {
+            Items::AsIs if self.filters.is_empty() => return Some(item.get().to_string()),
+            Items::AsIs => {
+                let value: serde_json::Value = serde_json::from_str(item.get()).ok()?;
+                (value, None)
+            }
+            Items::V1Machine => {
+                let machine: v1::wire::Machine =
+                    serde_json::from_str(item.get()).unwrap_or_default();
+                let legacy = serde_json::to_value(v1::mapping::machine_to_legacy(&machine, None))
+                    .expect("the model always serialises");
+                (legacy, raw.then(|| item.get().to_string()))
+            }
+        };
+        self.filters
+            .iter()
+            .all(|(name, wanted)| matches_filter(&legacy, name, wanted))
+            .then(|| shown.unwrap_or_else(|| legacy.to_string()))
+    }
+}
+
+/// Whether a legacy-shaped machine passes a legacy equality filter (`list --state off`): the
+/// field's JSON value rendered as text equals the filter's text; `machineId` is `id`.
+pub fn matches_filter(machine: &serde_json::Value, name: &str, wanted: &str) -> bool {
+    use serde_json::Value;
+    let field = if name == "machineId" { "id" } else { name };
+    match machine.get(field) {
+        Some(Value::String(s)) => s == wanted,
+        Some(Value::Number(n)) => n.to_string() == wanted,
+        Some(Value::Bool(b)) => b.to_string() == wanted,
+        Some(Value::Null) | None => wanted == "null",
+        // Lists and objects are never what an equality filter names.
+        Some(_) => false,
+    }
+}
+
+/// How the pages of a list are asked for and told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// The legacy API: a JSON array per page, `limit` and `skip` in the query, done when a page
+    /// comes back short.
+    Offset { page_size: u64, first: u64 },
+    /// v1: `{"items", "hasMore", "nextPage"}` per page, `limit` and `after` in the query.
+    Cursor { page_size: u64 },
+}
+
+impl Paging {
+    /// The query pairs of one page: an offset, or the cursor the previous page gave.
+    pub fn page_query(self, offset: u64, cursor: Option<&str>) -> Vec<(String, String)> {
+        match self {
+            Paging::Offset { page_size, .. } => vec![
+                ("limit".into(), page_size.to_string()),
+                ("skip".into(), offset.to_string()),
+            ],
+            Paging::Cursor { page_size } => {
+                let mut query = vec![("limit".into(), page_size.to_string())];
+                if let Some(cursor) = cursor {
+                    query.push(("after".into(), cursor.to_string()));
+                }
+                query
+            }
+        }
+    }
+}
+
+/// What the items of a page are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Items {
+    /// Kept as the server sent them.
+    AsIs,
+    /// v1 machines, shown in the legacy shape (or as sent, with `--raw`).
+    V1Machine,
+}
+
+/// Which matching items are printed: `skip` of them are passed over, then `limit` (all of them
+/// when `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub skip: u64,
+    pub limit: Option<u64>,
+}
+
+impl Window {
+    pub const ALL: Window = Window {
+        skip: 0,
+        limit: None,
+    };
+
+    /// How many matching items are enough to fill the window.
+    pub fn wanted(self) -> u64 {
+        self.limit
+            .map_or(u64::MAX, |limit| self.skip.saturating_add(limit))
+    }
+}
+
+/// Polling a machine until it is in a state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wait {
+    pub machine: WaitMachine,
+    /// Lower-case target state: off, serviceready or ready.
+    pub target: String,
+    pub interval: Duration,
+    /// `None` waits without limit.
+    pub timeout: Option<Duration>,
+}
+
+/// Which machine a wait polls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitMachine {
+    /// The one `--machineId` names.
+    Named(String),
+    /// The one the step's answer created.
+    Created,
+}
+
+/// The state an invocation waits for, if it waits: waitfor always, the actions with `--wait`.
+pub fn wait_target(inv: &Invocation) -> Option<String> {
+    match inv.spec.waits {
+        Waits::Never => None,
+        Waits::OnFlag(state) => inv.is_set("wait").then(|| state.to_string()),
+        Waits::ForStateFlag => Some(inv.text("state").unwrap_or_default().to_ascii_lowercase()),
+    }
+}
+
+/// The wait a command asks for, the same on every backend; create waits for the machine it
+/// made.
+pub fn wait_of(inv: &Invocation) -> Option<Wait> {
+    let target = wait_target(inv)?;
+    let machine = match inv.machine_id() {
+        "" => WaitMachine::Created,
+        id => WaitMachine::Named(id.to_string()),
+    };
+    let seconds = |name| inv.seconds(name).unwrap_or_default();
+    let timeout = seconds("timeout");
+    Some(Wait {
+        machine,
+        target,
+        interval: Duration::from_secs_f64(seconds("interval")),
+        timeout: (timeout > 0.0).then(|| Duration::from_secs_f64(timeout)),
+    })
+}
+
+/// The error for a 2xx body of a shape we cannot use.
+pub fn unexpected_shape(what: impl std::fmt::Display) -> CliError {
+    CliError::new(ErrorKind::Api { status: 200 }, what.to_string())
+}

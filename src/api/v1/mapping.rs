@@ -1,0 +1,133 @@
+//! v1 answers in the legacy shape, so `| jq` pipelines written for the legacy API keep working
+//! on v1: `privateIp` becomes `privateIpAddress`, `ny2` `East Coast (NY2)`, `hourly` `hour`,
+//! events get `errorMsg` and `handle`. Pure. Which fields are derived or missing is listed in
+//! the README's migration section.
+
+use super::wire::{Event, Machine};
+use crate::api::model;
+use crate::vocab::{MachineState, Region, SnapshotFrequency};
+use serde_json::Value;
+
+fn number_text(value: &Option<Value>) -> Option<String> {
+    match value {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn whole(value: &Option<Value>) -> Option<u64> {
+    match value {
+        Some(Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
+        _ => None,
+    }
+}
+
+/// A v1 event in legacy names: `errorMsg`, `handle`.
+pub fn event_to_legacy(event: &Event) -> model::MachineEvent {
+    model::MachineEvent {
+        name: event.name.clone(),
+        state: event.state.clone(),
+        error_msg: Some(event.error.clone().unwrap_or_default()),
+        handle: event.id.clone(),
+        dt_modified: event
+            .dt_finished
+            .clone()
+            .or_else(|| event.dt_started.clone())
+            .or_else(|| event.dt_created.clone()),
+        dt_finished: event.dt_finished.clone(),
+        dt_created: event.dt_created.clone(),
+    }
+}
+
+/// A v1 machine in the legacy shape and key order, so `| jq` pipelines written for the legacy
+/// API keep working: `privateIp` becomes `privateIpAddress`, `ny2` `East Coast (NY2)`, ...
+pub fn machine_to_legacy(machine: &Machine, events: Option<&[Event]>) -> model::Machine {
+    let frequency = machine.auto_snapshot_frequency.as_deref().map(|f| {
+        SnapshotFrequency::from_v1(f)
+            .map_or(f, |frequency| frequency.legacy)
+            .to_string()
+    });
+    model::Machine {
+        id: machine.id.clone(),
+        name: machine.name.clone(),
+        os: machine.os.clone(),
+        ram: number_text(&machine.ram),
+        cpus: whole(&machine.cpus),
+        gpu: machine
+            .accelerators
+            .as_ref()
+            .and_then(|a| a.first())
+            .and_then(|a| a.name.clone()),
+        storage_total: number_text(&machine.storage_total),
+        storage_used: number_text(&machine.storage_used),
+        machine_type: machine.machine_type.clone(),
+        usage_rate: number_text(&machine.usage_rate),
+        shutdown_timeout_in_hours: match machine.auto_shutdown_enabled {
+            Some(false) => None,
+            _ => whole(&machine.auto_shutdown_timeout),
+        },
+        shutdown_timeout_forces: machine.auto_shutdown_force,
+        perform_auto_snapshot: machine.auto_snapshot_enabled,
+        auto_snapshot_frequency: frequency,
+        auto_snapshot_save_count: whole(&machine.auto_snapshot_save_count),
+        dynamic_public_ip: machine.public_ip_type.as_deref().map(|t| t == "dynamic"),
+        agent_type: machine.agent_type.clone(),
+        dt_created: machine.dt_created.clone(),
+        state: machine.state.as_deref().map(MachineState::parse),
+        updates_pending: machine.updates_pending,
+        network_id: machine.network_id.clone(),
+        private_ip_address: machine.private_ip.clone(),
+        public_ip_address: machine.public_ip.clone(),
+        region: machine.region.as_deref().map(|code| {
+            Region::find(code)
+                .map_or(code, |region| region.name)
+                .to_string()
+        }),
+        user_id: None,
+        team_id: None,
+        script_id: None,
+        dt_last_run: None,
+        restore_point_snapshot_id: machine.restore_point_snapshot_id.clone(),
+        restore_point_frequency: machine.restore_point_frequency.clone(),
+        events: events.map(|list| list.iter().map(event_to_legacy).collect()),
+    }
+}
+
+/// A v1 machine (and its events) as the legacy JSON text that is printed and polled.
+pub fn machine_json(machine: &Machine, events: Option<&[Event]>) -> String {
+    serde_json::to_string(&machine_to_legacy(machine, events)).expect("the model always serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::v1::wire::{Event, Machine};
+
+    #[test]
+    fn a_v1_machine_reads_as_a_legacy_one() {
+        let v1: Machine = serde_json::from_str(
+            r#"{"id":"ps1","name":"n","state":"ready","ram":8589934592,"cpus":4,"region":"ams1","privateIp":"10.0.0.2","publicIp":null,"publicIpType":"dynamic","autoSnapshotFrequency":"weekly","autoShutdownEnabled":true,"autoShutdownTimeout":8,"usageRate":0.45,"accelerators":[{"name":"A100","memory":null,"count":1}]}"#,
+        )
+        .unwrap();
+        let event: Event = serde_json::from_str(r#"{"id":"e1","name":"start","state":"error","error":"no capacity","dtCreated":"2026-01-01T00:00:00.000Z"}"#).unwrap();
+        let legacy = serde_json::to_value(machine_to_legacy(&v1, Some(&[event]))).unwrap();
+        assert_eq!(legacy["privateIpAddress"], "10.0.0.2");
+        assert_eq!(legacy["region"], "Europe (AMS1)");
+        assert_eq!(legacy["ram"], "8589934592");
+        assert_eq!(legacy["gpu"], "A100");
+        assert_eq!(legacy["dynamicPublicIp"], true);
+        assert_eq!(legacy["autoSnapshotFrequency"], "week");
+        assert_eq!(legacy["shutdownTimeoutInHours"], 8);
+        assert_eq!(legacy["usageRate"], "0.45");
+        assert_eq!(legacy["events"][0]["errorMsg"], "no capacity");
+        assert_eq!(legacy["events"][0]["handle"], "e1");
+        let keys: Vec<&String> = legacy.as_object().unwrap().keys().collect();
+        assert_eq!(keys[..4], ["id", "name", "os", "ram"]);
+        use crate::api::plan::matches_filter;
+        assert!(matches_filter(&legacy, "state", "ready"));
+        assert!(matches_filter(&legacy, "cpus", "4"));
+        assert!(matches_filter(&legacy, "machineId", "ps1"));
+        assert!(!matches_filter(&legacy, "state", "off"));
+    }
+}

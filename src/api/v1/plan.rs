@@ -1,0 +1,427 @@
+//! The legacy commands on v1, planned from the command table: each row's `v1` operation says
+//! which request it is, each parameter's `OnV1` what becomes of it. A flag v1 cannot honour is
+//! a usage error naming it (never dropped quietly); nothing here does I/O.
+
+use super::PAGE_LIMIT;
+use crate::api::params::{Invocation, ParamValue, check_path_segment};
+use crate::api::plan::{Answer, Items, ListPlan, MachineFetch, Paging, Step, Window};
+use crate::api::request::{ApiRequest, Auth, Retry, encode_component};
+use crate::api::spec::{OnV1, Targets, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
+use crate::error::{CliError, Result};
+use crate::vocab::{Region, SnapshotFrequency};
+use serde_json::{Map, Value};
+
+/// `list` shows this many machines unless `--limit` says otherwise (the legacy API's default).
+const DEFAULT_LIST_LIMIT: u64 = 1000;
+
+/// How many of a machine's newest events are read: enough for show and for a wait's fail-fast.
+const EVENTS_READ: u64 = 20;
+
+fn cannot(flag: &str, why: &str) -> CliError {
+    CliError::usage(format!("--{flag} cannot be used with --api v1: {why}"))
+}
+
+/// The parameters that go to the API, in flag order.
+fn sent(inv: &Invocation) -> impl Iterator<Item = (&'static str, OnV1, &ParamValue)> {
+    inv.values
+        .iter()
+        .filter(|(param, _)| param.wire == Wire::Sent)
+        .map(|(param, value)| (param.name, param.v1, value))
+}
+
+/// The first flag v1 cannot honour, in flag order.
+fn refuse_what_v1_cannot_honour(inv: &Invocation) -> Result<()> {
+    for (param, value) in &inv.values {
+        match (param.v1, value) {
+            (OnV1::Refused(_), ParamValue::Bool(false)) if param.kind == ValueKind::Switch => {}
+            (OnV1::Refused(why), _) => return Err(cannot(param.name, why)),
+            (OnV1::Converted(V1Value::HourlyBillingOnly), ParamValue::Text(t)) if t != "hourly" => {
+                return Err(cannot(param.name, "v1 bills machines by the hour only"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The step of a command on v1.
+pub fn step(inv: &Invocation) -> Result<Step> {
+    refuse_what_v1_cannot_honour(inv)?;
+    let id = inv.machine_id();
+    if inv.spec.targets != Targets::None {
+        // v1 puts every machine id in the path.
+        check_path_segment(id, "machineId")?;
+    }
+    match inv.spec.v1 {
+        V1Op::Call {
+            route,
+            params,
+            answer,
+        } => {
+            let (query, body) = match params {
+                V1Params::None => (Vec::new(), None),
+                V1Params::Machine => (Vec::new(), Some(machine_body(inv))),
+                V1Params::Query => (query_pairs(inv), None),
+            };
+            let request = ApiRequest {
+                method: route.method,
+                path: route.path.replace("{machineId}", &encode_component(id)),
+                query,
+                body,
+                auth: Auth::Bearer,
+                retry: Retry::declared(inv),
+            };
+            let answer = match answer {
+                V1Answer::ActionMachine => Answer::V1ActionMachine,
+                V1Answer::Empty => Answer::Empty,
+                V1Answer::AsIs => Answer::AsIs,
+            };
+            Ok(Step::Call { request, answer })
+        }
+        V1Op::Machine => Ok(Step::Machine(fetch_machine(id))),
+        V1Op::MachineList => Ok(Step::List(machine_list(inv))),
+        V1Op::Access => access(inv, id),
+        V1Op::Unsupported(why) => Err(CliError::usage(format!(
+            "{} is not available with --api v1: {why}; use --api legacy",
+            inv.spec.name
+        ))),
+    }
+}
+
+fn region_code(value: &ParamValue) -> String {
+    let long_name = value.to_query_text();
+    Region::find(&long_name).map_or(long_name, |r| r.code.to_string())
+}
+
+/// `assignPublicIp` / `dynamicPublicIp` as v1's one `publicIpType`.
+fn public_ip_type(inv: &Invocation) -> Option<&'static str> {
+    match (inv.switch("assignPublicIp"), inv.switch("dynamicPublicIp")) {
+        (Some(true), _) => Some("static"),
+        (_, Some(true)) => Some("dynamic"),
+        (None, None) => None,
+        _ => Some("none"),
+    }
+}
+
+/// The v1 body of create or update: names and values as v1 spells them, in flag order; the
+/// fields derived from several flags (`autoShutdownEnabled`, `publicIpType`) last.
+fn machine_body(inv: &Invocation) -> Map<String, Value> {
+    let mut body = Map::new();
+    let mut auto_shutdown = None;
+    for (name, v1, value) in sent(inv) {
+        match v1 {
+            OnV1::Same => {
+                body.insert(name.into(), value.to_json());
+            }
+            OnV1::Renamed(v1_name) => {
+                body.insert(v1_name.into(), value.to_json());
+            }
+            OnV1::Converted(V1Value::RegionCode) => {
+                body.insert("region".into(), region_code(value).into());
+            }
+            OnV1::Converted(V1Value::SnapshotFrequency) => {
+                let frequency = match value {
+                    ParamValue::Text(word) => SnapshotFrequency::from_legacy(word),
+                    _ => None,
+                };
+                body.insert(
+                    "autoSnapshotFrequency".into(),
+                    frequency.map_or(Value::Null, |f| f.v1.into()),
+                );
+            }
+            OnV1::Converted(V1Value::AutoShutdownHours) => {
+                if let ParamValue::Count(hours) = value {
+                    body.insert("autoShutdownTimeout".into(), (*hours).into());
+                    auto_shutdown = Some(*hours > 0);
+                }
+            }
+            OnV1::Converted(V1Value::PublicIpType | V1Value::HourlyBillingOnly)
+            | OnV1::FilteredHere
+            | OnV1::Client
+            | OnV1::Refused(_) => {}
+        }
+    }
+    if let Some(enabled) = auto_shutdown {
+        body.insert("autoShutdownEnabled".into(), enabled.into());
+    }
+    if let Some(kind) = public_ip_type(inv) {
+        body.insert("publicIpType".into(), kind.into());
+    }
+    body
+}
+
+/// The sent flags of a read as v1 query pairs.
+fn query_pairs(inv: &Invocation) -> Vec<(String, String)> {
+    sent(inv)
+        .filter_map(|(name, v1, value)| match v1 {
+            OnV1::Same => Some((name.to_string(), value.to_query_text())),
+            OnV1::Renamed(v1_name) => Some((v1_name.to_string(), value.to_query_text())),
+            OnV1::Converted(V1Value::RegionCode) => Some(("region".into(), region_code(value))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `list`: the filters v1 has go to the server, the others are applied to each page here, then
+/// `--skip` and `--limit` (or every match with `--all`).
+fn machine_list(inv: &Invocation) -> ListPlan {
+    let mut filters = Vec::new();
+    for (name, v1, value) in sent(inv) {
+        if v1 == OnV1::FilteredHere {
+            filters.push((name.to_string(), value.to_query_text()));
+        }
+    }
+    let window = if inv.is_set("all") {
+        Window::ALL
+    } else {
+        Window {
+            skip: inv.count("skip").unwrap_or(0),
+            limit: Some(inv.count("limit").unwrap_or(DEFAULT_LIST_LIMIT)),
+        }
+    };
+    ListPlan {
+        request: ApiRequest::get(Auth::Bearer, "/machines".into(), query_pairs(inv)),
+        paging: Paging::Cursor {
+            page_size: PAGE_LIMIT,
+        },
+        items: Items::V1Machine,
+        filters,
+        window,
+    }
+}
+
+/// `setAccessForUser`: `--enableAccess true` adds the user as an accessor, `false` removes them.
+fn access(inv: &Invocation, id: &str) -> Result<Step> {
+    let user = inv.text("userId").unwrap_or_default();
+    check_path_segment(user, "userId")?;
+    let machine = encode_component(id);
+    let (method, path, body) = if inv.switch("enableAccess") == Some(false) {
+        let path = format!("/machines/{machine}/accessors/{}", encode_component(user));
+        (crate::api::request::HttpMethod::Delete, path, None)
+    } else {
+        let mut body = Map::new();
+        body.insert("userId".into(), user.into());
+        let path = format!("/machines/{machine}/accessors");
+        (crate::api::request::HttpMethod::Post, path, Some(body))
+    };
+    let request = ApiRequest {
+        method,
+        path,
+        query: Vec::new(),
+        body,
+        auth: Auth::Bearer,
+        retry: Retry::declared(inv),
+    };
+    Ok(Step::Call {
+        request,
+        answer: Answer::Empty,
+    })
+}
+
+/// A machine and its newest events: two reads.
+pub fn fetch_machine(id: &str) -> MachineFetch {
+    let machine = ApiRequest::get(
+        Auth::Bearer,
+        format!("/machines/{}", encode_component(id)),
+        Vec::new(),
+    );
+    let events = ApiRequest::get(
+        Auth::Bearer,
+        "/machine-events".into(),
+        vec![
+            ("machineId".to_string(), id.to_string()),
+            ("limit".to_string(), EVENTS_READ.to_string()),
+            ("order".to_string(), "desc".to_string()),
+        ],
+    );
+    MachineFetch::V1 { machine, events }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::commands;
+    use crate::api::params::validate;
+    use crate::api::request::HttpMethod;
+
+    fn plan_of(cmd: &str, args: &[(&str, &str)]) -> Result<Step> {
+        let raw: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        step(&validate(commands::find("machines", cmd).unwrap(), &raw).unwrap())
+    }
+
+    fn single(step: Step) -> (ApiRequest, Answer) {
+        match step {
+            Step::Call { request, answer } => (request, answer),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn create_renames_legacy_fields_and_maps_values() {
+        let (req, shape) = single(
+            plan_of(
+                "create",
+                &[
+                    ("region", "East Coast (NY2)"),
+                    ("machineType", "C5"),
+                    ("size", "50"),
+                    ("billingType", "hourly"),
+                    ("machineName", "box"),
+                    ("templateId", "t1"),
+                    ("scriptId", "s1"),
+                    ("dynamicPublicIp", "true"),
+                    ("markSnapshotAsRestorePoint", "true"),
+                    ("takeInitialSnapshot", "true"),
+                    ("restorePointFrequency", "shutdown"),
+                ],
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            (req.method, req.path.as_str(), shape),
+            (HttpMethod::Post, "/machines", Answer::V1ActionMachine)
+        );
+        assert_eq!(req.auth, Auth::Bearer);
+        assert_eq!(
+            req.body_text().unwrap(),
+            r#"{"region":"ny2","machineType":"C5","diskSize":50,"name":"box","templateId":"t1","startupScriptId":"s1","restorePointEnabled":true,"takeInitialSnapshot":true,"restorePointFrequency":"shutdown","publicIpType":"dynamic"}"#
+        );
+    }
+
+    #[test]
+    fn flags_v1_cannot_honour_are_errors_naming_them() {
+        let base = [
+            ("region", "ny2"),
+            ("machineType", "C5"),
+            ("size", "50"),
+            ("machineName", "b"),
+            ("templateId", "t"),
+        ];
+        for (flag, value) in [
+            ("teamId", "te1"),
+            ("userId", "u1"),
+            ("notificationEmail", "a@b.c"),
+            ("billingType", "monthly"),
+        ] {
+            let mut args = base.to_vec();
+            args.push(("billingType", "hourly"));
+            if flag == "billingType" {
+                args.pop();
+            }
+            args.push((flag, value));
+            let err = plan_of("create", &args).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(
+                err.message
+                    .starts_with(&format!("--{flag} cannot be used with --api v1")),
+                "{}",
+                err.message
+            );
+        }
+        let err = plan_of(
+            "utilization",
+            &[("machineId", "m"), ("billingMonth", "2022-03")],
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            plan_of(
+                "destroy",
+                &[("machineId", "m"), ("releasePublicIp", "true")]
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn actions_update_and_access_map_to_their_v1_operations() {
+        let (req, shape) = single(plan_of("stop", &[("machineId", "ps 1")]).unwrap());
+        assert_eq!(
+            (req.method, req.path.as_str(), shape),
+            (HttpMethod::Patch, "/machines/ps%201/stop", Answer::Empty)
+        );
+        let (req, _) = single(
+            plan_of(
+                "update",
+                &[
+                    ("machineId", "ps1"),
+                    ("machineName", "n"),
+                    ("shutdownTimeoutInHours", "4"),
+                    ("autoSnapshotFrequency", "day"),
+                    ("assignPublicIp", "false"),
+                ],
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            (req.method, req.path.as_str()),
+            (HttpMethod::Put, "/machines/ps1")
+        );
+        assert_eq!(
+            req.body_text().unwrap(),
+            r#"{"name":"n","autoShutdownTimeout":4,"autoSnapshotFrequency":"daily","autoShutdownEnabled":true,"publicIpType":"none"}"#
+        );
+        let (req, _) = single(
+            plan_of(
+                "setAccessForUser",
+                &[
+                    ("machineId", "ps1"),
+                    ("userId", "u1"),
+                    ("enableAccess", "false"),
+                ],
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            (req.method, req.path.as_str()),
+            (HttpMethod::Delete, "/machines/ps1/accessors/u1")
+        );
+        let (req, _) = single(
+            plan_of(
+                "availability",
+                &[("region", "Europe (AMS1)"), ("machineType", "V100")],
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            req.path_and_query(),
+            "/machine-availability?region=ams1&machineType=V100"
+        );
+    }
+
+    #[test]
+    fn list_splits_filters_between_the_server_and_the_client() {
+        let Step::List(plan) = plan_of(
+            "list",
+            &[
+                ("region", "ca1"),
+                ("state", "off"),
+                ("name", "x"),
+                ("skip", "5"),
+                ("limit", "2"),
+            ],
+        )
+        .unwrap() else {
+            panic!("a list")
+        };
+        assert_eq!(
+            plan.request.query,
+            [("region".into(), "ca1".into()), ("name".into(), "x".into())]
+        );
+        assert_eq!(plan.filters, [("state".to_string(), "off".to_string())]);
+        assert_eq!(
+            plan.window,
+            Window {
+                skip: 5,
+                limit: Some(2)
+            }
+        );
+        assert_eq!(
+            plan.paging.page_query(0, Some("c2")),
+            [
+                ("limit".into(), "120".into()),
+                ("after".into(), "c2".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The command tree clap parses with: built from the command table (one subcommand per
+//! namespace, one per row, one flag per parameter), plus login, logout, the emulator, demo,
+//! completion, man and version. Cheap to build (no I/O), so `--help` stays instant.
+
+use super::flags::client_args;
+use crate::api::commands::Namespace;
+use crate::api::spec::{CommandSpec, ParamSpec, Targets, ValueKind};
+use crate::login::LoginArgs;
+use clap::{Arg, ArgAction, Args, Command};
+
+/// `machineId` -> `machine-id`: the kebab-case alias every camelCase flag also answers to.
+pub fn kebab_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for ch in name.chars() {
+        if ch.is_ascii_uppercase() {
+            out.push('-');
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+pub(super) fn value_name(kind: ValueKind) -> &'static str {
+    match kind {
+        ValueKind::Text => "TEXT",
+        ValueKind::Id => "ID",
+        ValueKind::Count { .. } => "N",
+        ValueKind::Switch => "true|false",
+        ValueKind::OneOf(_) | ValueKind::OneOfOrNull(_) | ValueKind::OneOfAnyCase(_) => "VALUE",
+        ValueKind::Region => "REGION",
+        ValueKind::Month => "YYYY-MM",
+        ValueKind::Seconds { .. } => "SECONDS",
+    }
+}
+
+fn param_arg(spec: &CommandSpec, param: &ParamSpec) -> Arg {
+    let repeatable = spec.targets == Targets::Many && param.name == "machineId";
+    let mut arg = Arg::new(param.name).long(param.name).help(param.help);
+    // With an options file the required flags may come from the file; `validate` names any
+    // that are still missing after the merge.
+    arg = if param.required && spec.param("optionsFile").is_some() {
+        arg.required_unless_present("optionsFile")
+    } else {
+        arg.required(param.required)
+    };
+    let mut arg = arg
+        .action(if repeatable {
+            ArgAction::Append
+        } else {
+            ArgAction::Set
+        })
+        .value_name(value_name(param.kind));
+    let kebab = kebab_case(param.name);
+    if kebab != param.name {
+        arg = arg.alias(kebab);
+    }
+    if let Some(default) = param.default {
+        arg = arg.help(format!("{} [default: {default}]", param.help));
+    }
+    match param.kind {
+        // A bare switch means true; `--flag false` and `--flag=false` give a value.
+        ValueKind::Switch => arg.num_args(0..=1).default_missing_value("true"),
+        // Values may start with '-' (a name like "-dash", a negative number to reject with
+        // a clear message) instead of being read as flags.
+        _ => arg.allow_hyphen_values(true),
+    }
+}
+
+fn api_command(spec: &CommandSpec) -> Command {
+    let command = Command::new(spec.name)
+        .about(spec.about)
+        .args(spec.params.iter().map(|p| param_arg(spec, p)))
+        .after_help(format!("Example:\n  {}", spec.example));
+    if spec.param("optionsFile").is_none() {
+        return command;
+    }
+    // clap leaves "required unless --optionsFile" flags out of the usage line: spell both forms.
+    let required: Vec<String> = spec
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("--{} <{}>", p.name, value_name(p.kind)))
+        .collect();
+    command.override_usage(format!(
+        "paperspace {name} {} [OPTIONS]\n       paperspace {name} --optionsFile <TEXT> [OPTIONS]",
+        required.join(" "),
+        name = spec.full_name()
+    ))
+}
+
+/// The whole CLI. Cheap to build (no I/O), so `--help` stays instant.
+pub fn command() -> Command {
+    let mut tree = Command::new("paperspace")
+        // Fixed, so help reads the same whatever the executable is called (paperspace.exe).
+        .bin_name("paperspace")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("A fast, dependable CLI for Paperspace Core machines (drop-in for paperspace-node)")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(client_args(false));
+    for namespace in Namespace::ALL {
+        tree = tree.subcommand(
+            Command::new(namespace.name())
+                .about(namespace.about())
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                .args(client_args(true))
+                .subcommands(namespace.commands().iter().map(api_command)),
+        );
+    }
+    tree = tree
+        .subcommand(
+            LoginArgs::augment_args(Command::new("login"))
+                .about("Save an API key in ~/.paperspace/config.json (checked with the API first)")
+                .after_help("Examples:\n  paperspace login --apiKey KEY\n  pass show paperspace | paperspace login\n  paperspace login --email me@example.com"),
+        )
+        .subcommand(Command::new("logout").about("Remove the saved API key (other settings in the file are kept)"));
+    #[cfg(feature = "emulator")]
+    {
+        tree = tree
+            .subcommand(crate::emulator::EmulatorArgs::augment_args(Command::new("emulator")))
+            .subcommand(
+                Command::new("demo")
+                    .about("Try it without an account: start a local emulator and run a machine's whole lifecycle against it")
+                    .arg(
+                        Arg::new("transition-ms")
+                            .long("transition-ms")
+                            .value_name("MS")
+                            .default_value("400")
+                            .value_parser(clap::value_parser!(u64))
+                            .help("How long each lifecycle step of the emulated machine takes"),
+                    ),
+            );
+    }
+    tree.subcommand(
+            Command::new("completion")
+                .about("Print a shell completion script (e.g. source <(paperspace completion bash))")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(["bash", "zsh", "fish", "powershell", "elvish"]),
+                ),
+        )
+        .subcommand(Command::new("man").about("Print the man page (roff; e.g. paperspace man | man -l -)"))
+        .subcommand(Command::new("version").about("Print the version (as --version; the legacy CLI had this command)"))
+        .after_help(
+            "Exit codes: 0 success, 1 API error, 2 usage error, 3 network failure or timeout,\n4 authentication, 5 machine failed (waitfor), 124 waitfor timed out, 130 interrupted.",
+        )
+}
+
+pub(super) fn version_line() -> String {
+    format!("paperspace {}\n", env!("CARGO_PKG_VERSION"))
+}
+
+/// The completion script for `shell` (one of the values clap accepted).
+pub(super) fn completion_script(shell: &str) -> String {
+    use clap_complete::Shell;
+    let shell = match shell {
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
+        "powershell" => Shell::PowerShell,
+        "elvish" => Shell::Elvish,
+        _ => Shell::Bash,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command(), "paperspace", &mut script);
+    String::from_utf8_lossy(&script).into_owned()
+}
+
+pub(super) fn man_page() -> String {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command())
+        .render(&mut page)
+        .expect("rendering into memory cannot fail");
+    String::from_utf8_lossy(&page).into_owned()
+}

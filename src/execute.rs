@@ -1,0 +1,202 @@
+//! Carrying plans out over the transport: the one request of a call, a machine with its events,
+//! every page of a list, and the wait after an action. Written once for both backends: what
+//! differs between them is in the plans (`api::plan`), made by `api::Backend`.
+
+use crate::api::Backend;
+use crate::api::model::Machine;
+use crate::api::plan::{ListPlan, MachineFetch, Paging, Plan, Step, Wait, WaitMachine};
+use crate::api::response::decode;
+use crate::api::v1;
+use crate::api::wait::{Baseline, Verdict, assess};
+use crate::error::{CliError, ErrorKind, Result};
+use crate::http::Transport;
+use crate::output::progress::Progress;
+use futures_util::StreamExt;
+use serde_json::value::RawValue;
+use time::OffsetDateTime;
+use tokio::time::Instant;
+
+/// What every request of a run shares.
+pub struct Session<'a> {
+    pub transport: &'a Transport,
+    pub backend: Backend,
+    /// `--raw`: v1's own JSON rather than the legacy shape.
+    pub raw: bool,
+    pub progress: &'a Progress,
+}
+
+/// Carry out every plan, at most `concurrency` at a time; results come back in input order.
+pub async fn perform_all(
+    session: &Session<'_>,
+    plans: &[Plan],
+    concurrency: usize,
+) -> Vec<Result<String>> {
+    futures_util::stream::iter(plans)
+        .map(|plan| perform(session, plan))
+        .buffered(concurrency.max(1))
+        .collect()
+        .await
+}
+
+/// One plan: its JSON answer as it will be printed, or its error.
+pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
+    let output = match &plan.step {
+        Step::Call { request, answer } => {
+            let body = decode(session.transport.send(request).await?)?;
+            if let Some(wait) = &plan.wait {
+                let id = match &wait.machine {
+                    WaitMachine::Named(id) => id.clone(),
+                    WaitMachine::Created => answer.created_id(&body)?,
+                };
+                return wait_for(session, wait, &id).await;
+            }
+            return answer.present(body, session.raw);
+        }
+        Step::Machine(fetch) => fetch_machine(session, fetch, session.raw).await?,
+        Step::List(list) => every_page(session, list).await?,
+        Step::Nothing => String::new(),
+    };
+    match &plan.wait {
+        Some(
+            wait @ Wait {
+                machine: WaitMachine::Named(id),
+                ..
+            },
+        ) => wait_for(session, wait, id).await,
+        _ => Ok(output),
+    }
+}
+
+/// A machine with its events as legacy JSON (`raw`: v1's own machine, without events). On v1
+/// the machine and its events are asked for together, so the answer costs one round trip.
+async fn fetch_machine(session: &Session<'_>, fetch: &MachineFetch, raw: bool) -> Result<String> {
+    let transport = session.transport;
+    match fetch {
+        MachineFetch::Legacy(request) => decode(transport.send(request).await?),
+        MachineFetch::V1 { machine, .. } if raw => decode(transport.send(machine).await?),
+        MachineFetch::V1 { machine, events } => {
+            let (machine, events) = tokio::join!(transport.send(machine), transport.send(events));
+            // The machine's own error (a 404, say) is the one to report.
+            let machine: v1::wire::Machine = v1::parse(&decode(machine?)?)?;
+            let events: v1::wire::Page<v1::wire::Event> = v1::parse(&decode(events?)?)?;
+            Ok(v1::mapping::machine_json(&machine, Some(&events.items)))
+        }
+    }
+}
+
+/// Every page of a list, until the last or until the window is full; one JSON array out.
+async fn every_page(session: &Session<'_>, list: &ListPlan) -> Result<String> {
+    let spinner = session.progress.spinner("listing machines");
+    let wanted = list.window.wanted();
+    let mut matched: Vec<String> = Vec::new();
+    let mut offset = match list.paging {
+        Paging::Offset { first, .. } => first,
+        Paging::Cursor { .. } => 0,
+    };
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut request = list.request.clone();
+        request
+            .query
+            .extend(list.paging.page_query(offset, cursor.as_deref()));
+        let body = decode(session.transport.send(&request).await?)?;
+        let more = match list.paging {
+            Paging::Offset { page_size, .. } => {
+                let page: Vec<&RawValue> = serde_json::from_str(&body).map_err(|_| {
+                    CliError::new(
+                        ErrorKind::Api { status: 200 },
+                        "list --all: a page of the answer is not a JSON array",
+                    )
+                })?;
+                let received = page.len() as u64;
+                matched.extend(
+                    page.into_iter()
+                        .filter_map(|item| list.keep(item, session.raw)),
+                );
+                offset += page_size;
+                received >= page_size
+            }
+            Paging::Cursor { .. } => {
+                let page: v1::wire::Page<&RawValue> = v1::parse(&body)?;
+                matched.extend(
+                    page.items
+                        .into_iter()
+                        .filter_map(|item| list.keep(item, session.raw)),
+                );
+                cursor = page.next_page.filter(|_| page.has_more);
+                cursor.is_some()
+            }
+        };
+        spinner.status(&format!("{} so far", matched.len()));
+        if !more || matched.len() as u64 >= wanted {
+            break;
+        }
+    }
+    let start = (list.window.skip as usize).min(matched.len());
+    let end = match list.window.limit {
+        Some(limit) => start.saturating_add(limit as usize).min(matched.len()),
+        None => matched.len(),
+    };
+    Ok(format!("[{}]", matched[start..end].join(",")))
+}
+
+fn timed_out(wait: &Wait, id: &str, last_state: &Option<String>) -> CliError {
+    let limit = wait.timeout.map(|t| t.as_secs_f64()).unwrap_or_default();
+    CliError::new(
+        ErrorKind::WaitTimeout,
+        format!(
+            "timed out after {limit}s waiting for machine {id} to be {} (last state: {})",
+            wait.target,
+            last_state.as_deref().unwrap_or("unknown")
+        ),
+    )
+}
+
+/// Poll the machine until it reaches the target (`api::wait::assess` decides each poll);
+/// returns the machine JSON of the last poll. An API error ends the wait with that error. The
+/// spinner (a no-op off a terminal) shows the state of each poll.
+async fn wait_for(session: &Session<'_>, wait: &Wait, id: &str) -> Result<String> {
+    let fetch = session.backend.fetch_machine(id);
+    let spinner = session
+        .progress
+        .spinner(format!("waiting for {id} to be {}", wait.target));
+    let deadline = wait.timeout.map(|t| Instant::now() + t);
+    let mut baseline = Baseline::starting_at(OffsetDateTime::now_utc());
+    let mut last_state = None;
+    loop {
+        let poll = fetch_machine(session, &fetch, false);
+        let body = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
+                Ok(body) => body?,
+                Err(_) => return Err(timed_out(wait, id, &last_state)),
+            },
+            None => poll.await?,
+        };
+        let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
+        match assess(&machine, &wait.target, &baseline) {
+            Verdict::Reached => return Ok(body),
+            Verdict::Failed(message) => {
+                return Err(CliError::new(
+                    ErrorKind::MachineFailed,
+                    format!("machine {id}: {message}"),
+                ));
+            }
+            Verdict::Pending(state) => {
+                spinner.status(state.as_deref().unwrap_or("state unknown"));
+                last_state = state;
+            }
+        }
+        baseline.after_poll(&machine);
+        let mut wake = Instant::now() + wait.interval;
+        if let Some(deadline) = deadline {
+            if Instant::now() >= deadline {
+                return Err(timed_out(wait, id, &last_state));
+            }
+            wake = wake.min(deadline);
+        }
+        tokio::time::sleep_until(wake).await;
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(timed_out(wait, id, &last_state));
+        }
+    }
+}
