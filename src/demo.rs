@@ -23,8 +23,18 @@ fn step(args: &[&str], expected_exit: i32) -> Step {
 fn run_step(exe: &std::path::Path, url: &str, step: &Step) -> std::io::Result<Output> {
     let line: Vec<String> = step.args.iter().map(|a| shell_quote(a)).collect();
     println!("$ paperspace {}", line.join(" "));
-    let output = Command::new(exe)
+    let mut command = Command::new(exe);
+    // Only the emulator: none of the user's own settings (`PAPERSPACE_API=v1` would send the
+    // demo's requests to the live API, `PAPERSPACE_FORMAT=table` would change what it shows).
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PAPERSPACE_") {
+            command.env_remove(&name);
+        }
+    }
+    let output = command
         .args(&step.args)
+        // The config file's "api" could choose v1 too.
+        .env("PAPERSPACE_API", "legacy")
         .env("PAPERSPACE_CONFIG_HOST", url)
         .env("PAPERSPACE_API_KEY", "demo-key")
         .output()?;

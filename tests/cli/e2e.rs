@@ -397,14 +397,34 @@ fn the_demo_runs_the_whole_job() {
     );
 }
 
+/// The demo talks to its own emulator only, whatever the user's settings say: with v1 chosen
+/// by the environment and by the config file, and a table format, it still runs (and sends
+/// nothing anywhere else: the proxy below is not listening).
+#[test]
+fn the_demo_ignores_the_users_backend_and_format_settings() {
+    let sandbox = Sandbox::new();
+    sandbox.write_config(r#"{"api":"v1","apiKey":"users-own-key"}"#);
+    let mut cmd = sandbox.bare();
+    cmd.env("PAPERSPACE_API", "v1")
+        .env("PAPERSPACE_API_URL", "https://127.0.0.1:9/v1")
+        .env("PAPERSPACE_FORMAT", "table")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9");
+    let out = run(cmd, &["demo", "--transition-ms", "20"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("\"state\": \"ready\""),
+        "{}",
+        out.stdout
+    );
+}
+
 /// `paperspace emulator --port 0` prints its address, serves, and stops cleanly on Ctrl-C.
 #[cfg(unix)]
 #[test]
 fn the_emulator_command_serves_until_interrupted() {
     use std::io::{BufRead, BufReader};
     let sandbox = Sandbox::new();
-    let bin = assert_cmd::cargo::cargo_bin("paperspace");
-    let mut child = std::process::Command::new(bin)
+    let mut child = paperspace()
         .args(["emulator", "--port", "0", "--transition-ms", "10"])
         .stderr(std::process::Stdio::piped())
         .spawn()
