@@ -431,13 +431,13 @@ fn on_terminal(
         return None;
     }
     let bin = assert_cmd::cargo::cargo_bin("paperspace");
-    let mut child = Command::new("script")
+    let mut child = isolated("script")
         .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        // A terminal has a type; without one, spinners are not drawn.
+        .env("TERM", "xterm")
         .env("HOME", sandbox.home.path())
         .env("PAPERSPACE_CONFIG_HOST", server.uri())
         .env("PAPERSPACE_API_KEY", KEY)
-        .env_remove("CI")
-        .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

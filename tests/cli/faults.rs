@@ -500,7 +500,7 @@ async fn a_closed_pipe_ends_the_output_quietly() {
         bin.display()
     );
     let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("bash")
+        isolated("bash")
             .args(["-c", &script])
             .env("PAPERSPACE_CONFIG_HOST", server.uri())
             .env("PAPERSPACE_API_KEY", KEY)

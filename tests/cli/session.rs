@@ -192,8 +192,7 @@ fn concurrent_logins_never_leave_a_corrupt_file() {
     sandbox.write_config(r#"{"keep":"me"}"#);
     let children: Vec<_> = (0..8)
         .map(|i| {
-            let bin = assert_cmd::cargo::cargo_bin("paperspace");
-            std::process::Command::new(bin)
+            paperspace()
                 .args(["login", "--no-verify", "--apiKey", &format!("key-{i}")])
                 .env("HOME", sandbox.home.path())
                 .stderr(std::process::Stdio::null())

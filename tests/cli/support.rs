@@ -8,21 +8,35 @@ use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 pub const KEY: &str = "test-key-5f3a9c";
 
-/// Environment variables that could leak in from the developer's shell and change a result.
-const SCRUBBED: &[&str] = &[
-    "PAPERSPACE_API_KEY",
-    "PAPERSPACE_CONFIG_HOST",
-    "PAPERSPACE_CONNECT_TIMEOUT",
-    "PAPERSPACE_REQUEST_TIMEOUT",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
+/// What a test passes on from the environment it runs in: only what the OS needs to start
+/// programs. Everything else (`PAPERSPACE_*`, `NO_COLOR`, `CLICOLOR_FORCE`, `CI`, proxies, ...)
+/// is cleared, so no result depends on the developer's shell; a test sets what it needs.
+const PASSED_ON: &[&str] = &[
+    "PATH",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "SYSTEMROOT",
+    "WINDIR",
+    "LLVM_PROFILE_FILE",
 ];
+
+/// A command for `program` with the environment cleared but for `PASSED_ON`.
+pub fn isolated(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.env_clear();
+    for name in PASSED_ON {
+        if let Some(value) = std::env::var_os(name) {
+            cmd.env(name, value);
+        }
+    }
+    cmd
+}
+
+/// The `paperspace` binary under test, isolated.
+pub fn paperspace() -> std::process::Command {
+    isolated(assert_cmd::cargo::cargo_bin("paperspace"))
+}
 
 /// A fresh home directory (no config file unless a test writes one).
 pub struct Sandbox {
@@ -48,10 +62,7 @@ impl Sandbox {
 
     /// The binary with HOME here, no key and no host configured.
     pub fn bare(&self) -> Command {
-        let mut cmd = Command::cargo_bin("paperspace").expect("binary built");
-        for var in SCRUBBED {
-            cmd.env_remove(var);
-        }
+        let mut cmd = Command::from_std(paperspace());
         cmd.env("HOME", self.home.path())
             .env("USERPROFILE", self.home.path())
             .env("NO_COLOR", "1")
@@ -172,8 +183,7 @@ pub async fn interrupt_after_first_request(
     args: &[&str],
 ) -> (std::process::Output, std::time::Duration) {
     use std::time::{Duration, Instant};
-    let bin = assert_cmd::cargo::cargo_bin("paperspace");
-    let mut child = std::process::Command::new(bin)
+    let mut child = paperspace()
         .args(args)
         .env("HOME", sandbox.home.path())
         .env("PAPERSPACE_CONFIG_HOST", server.uri())
