@@ -555,3 +555,91 @@ async fn an_unreadable_config_file_is_a_usage_error_naming_it() {
         out.stderr
     );
 }
+
+/// A server whose first answer is lost (it reads the request, then hangs) and which answers
+/// every later request at once with `answer`: how many requests arrived tells whether the
+/// client sent the request again.
+async fn first_answer_lost(
+    answer: &'static str,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let requests = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = requests.clone();
+    let url = raw_server(move |mut socket| {
+        let seen = seen.clone();
+        async move {
+            read_head(&mut socket).await;
+            if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                return;
+            }
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    })
+    .await;
+    (url, requests)
+}
+
+/// The command table decides what a retry may resend, on both backends: after a lost answer
+/// create, update and destroy are sent once and end "outcome unknown, check with ...";
+/// start, stop and restart are sent again and succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_lost_answer_only_power_actions_are_sent_again_on_both_backends() {
+    use std::sync::atomic::Ordering;
+    let sandbox = Sandbox::new();
+    let update: &[&str] = &[
+        "machines",
+        "update",
+        "--machineId",
+        "ps1",
+        "--machineName",
+        "x",
+    ];
+    let destroy: &[&str] = &["machines", "destroy", "--machineId", "ps1"];
+    let never_resent: [(&[&str], &str); 3] = [
+        (CREATE, "paperspace machines list --name 'build box'"),
+        (update, "paperspace machines show --machineId ps1"),
+        (destroy, "paperspace machines show --machineId ps1"),
+    ];
+    for api in ["legacy", "v1"] {
+        let backend: &[&str] = &["--api", api, "--request-timeout", "0.3", "--retries", "2"];
+        for (args, check) in never_resent {
+            let (url, requests) = first_answer_lost("{}").await;
+            let mut cmd = cli_at(&sandbox, &url);
+            cmd.env("PAPERSPACE_API_URL", &url);
+            let out = run(cmd, &[args, backend].concat());
+            assert_clean_failure(&out, 3);
+            assert!(
+                out.stderr.ends_with(&format!(
+                    "the outcome is unknown (it may have been applied): check with `{check}`\n"
+                )),
+                "{api} {args:?}: {}",
+                out.stderr
+            );
+            assert_eq!(
+                requests.load(Ordering::SeqCst),
+                1,
+                "{api} {args:?}: sent once"
+            );
+        }
+        for action in ["start", "stop", "restart"] {
+            let (url, requests) = first_answer_lost("{}").await;
+            let mut cmd = cli_at(&sandbox, &url);
+            cmd.env("PAPERSPACE_API_URL", &url);
+            let out = run(
+                cmd,
+                &[&["machines", action, "--machineId", "ps1"], backend].concat(),
+            );
+            out.assert_success("{}\n");
+            assert_eq!(
+                requests.load(Ordering::SeqCst),
+                2,
+                "{api} {action}: sent again"
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod errors;
 mod faults;
 mod fixtures;
 mod help;
+mod outputs;
 mod session;
 mod support;
 mod v1;
