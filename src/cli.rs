@@ -257,7 +257,7 @@ pub fn command() -> Command {
     Command::new("paperspace")
         // Fixed, so help reads the same whatever the executable is called (paperspace.exe).
         .bin_name("paperspace")
-        .version(env!("CARGO_PKG_VERSION"))
+        .version(env!("PAPERSPACE_VERSION"))
         .about("A fast, dependable CLI for Paperspace Core machines (drop-in for paperspace-node)")
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -336,10 +336,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
     if let [_, flag] = args.as_slice()
         && (flag == "--version" || flag == "-V")
     {
-        return Ok(Parsed::Print(format!(
-            "paperspace {}\n",
-            env!("CARGO_PKG_VERSION")
-        )));
+        return Ok(Parsed::Print(version_line()));
     }
     if let Some(spec) = known_command(&args) {
         check_forgotten_values(spec, &args)?;
@@ -521,8 +518,10 @@ fn client_flags(leaf: &ArgMatches, top: &ArgMatches) -> ClientFlags {
     }
 }
 
+/// `paperspace 0.1.0 (abc1234 2026-12-01)`: the version and the commit it was built from
+/// (set by build.rs; just the version when that is unknown).
 fn version_line() -> String {
-    format!("paperspace {}\n", env!("CARGO_PKG_VERSION"))
+    format!("paperspace {}\n", env!("PAPERSPACE_VERSION"))
 }
 
 /// The completion script for `shell` (one of the values clap accepted).
