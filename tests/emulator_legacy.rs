@@ -60,8 +60,13 @@ impl Legacy {
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
+            // Windows: node's home is USERPROFILE, and Winsock cannot start without SystemRoot.
+            .env("USERPROFILE", self.home.path())
             .env("PAPERSPACE_CONFIG_HOST", &self.host)
             .env("AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE", "1");
+        if let Some(root) = std::env::var_os("SystemRoot") {
+            command.env("SystemRoot", root);
+        }
         let output = tokio::task::spawn_blocking(move || command.output())
             .await
             .unwrap()

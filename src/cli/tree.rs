@@ -95,7 +95,7 @@ pub fn command() -> Command {
     let mut tree = Command::new("paperspace")
         // Fixed, so help reads the same whatever the executable is called (paperspace.exe).
         .bin_name("paperspace")
-        .version(env!("CARGO_PKG_VERSION"))
+        .version(env!("PAPERSPACE_VERSION"))
         .about("A fast, dependable CLI for Paperspace Core machines (drop-in for paperspace-node)")
         .subcommand_required(true)
         .arg_required_else_help(true)
@@ -150,8 +150,10 @@ pub fn command() -> Command {
         )
 }
 
+/// `paperspace 0.1.0 (abc1234 2026-12-01)`: the version and the commit it was built from
+/// (set by build.rs; just the version when that is unknown).
 pub(super) fn version_line() -> String {
-    format!("paperspace {}\n", env!("CARGO_PKG_VERSION"))
+    format!("paperspace {}\n", env!("PAPERSPACE_VERSION"))
 }
 
 /// The completion script for `shell` (one of the values clap accepted).

@@ -40,6 +40,19 @@ async fn the_flag_beats_the_environment_which_beats_the_config_file() {
     run(cmd, SHOW).assert_success("{\n  \"id\": \"ps1\"\n}\n");
 }
 
+/// Windows: with no HOME (the usual case there) the config file is the one in the user's
+/// profile (USERPROFILE), where the legacy CLI (node's `os.homedir()`) keeps it too.
+#[cfg(windows)]
+#[tokio::test]
+async fn on_windows_the_config_file_is_found_in_userprofile_without_home() {
+    let sandbox = Sandbox::new();
+    sandbox.write_config(r#"{"apiKey":"from-profile"}"#);
+    let server = expect_show_with_key("from-profile", "/machines/getMachinePublic").await;
+    let mut cmd = sandbox.cli(&server);
+    cmd.env_remove("PAPERSPACE_API_KEY").env_remove("HOME");
+    run(cmd, SHOW).assert_success("{\n  \"id\": \"ps1\"\n}\n");
+}
+
 #[tokio::test]
 async fn api_key_beats_api_key_with_underscore_in_either_order() {
     let sandbox = Sandbox::new();

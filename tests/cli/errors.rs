@@ -422,13 +422,22 @@ async fn help_and_version_exit_zero_without_any_request() {
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert!(!out.stdout.is_empty() && out.stderr.is_empty());
     }
-    for args in [&["--version"][..], &["-V"], &["version"]] {
+    // build.rs: the version, then the commit when known: `0.1.0 (abc1234 2026-12-01)`.
+    let version = env!("PAPERSPACE_VERSION");
+    let commit = version.strip_prefix(env!("CARGO_PKG_VERSION")).unwrap();
+    assert!(
+        commit.is_empty() || (commit.starts_with(" (") && commit.ends_with(')')),
+        "{version}"
+    );
+    // The fast path, clap's own --version (another flag before it) and the command agree.
+    for args in [
+        &["--version"][..],
+        &["-V"],
+        &["version"],
+        &["--debug", "-V"],
+    ] {
         let out = run(sandbox.bare(), args);
-        assert_eq!(
-            out.stdout,
-            format!("paperspace {}\n", env!("CARGO_PKG_VERSION")),
-            "{args:?}"
-        );
+        assert_eq!(out.stdout, format!("paperspace {version}\n"), "{args:?}");
     }
     let out = run(sandbox.bare(), &["machines", "list", "--version"]);
     assert_eq!(out.code, 2);
