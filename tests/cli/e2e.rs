@@ -688,3 +688,53 @@ async fn waitfor_fails_fast_on_v1_as_well() {
     );
     emu.stop().await.unwrap();
 }
+
+/// `show` of one emulator machine prints the same legacy JSON on both backends: the same keys
+/// in the same order, the same values, but for the fields v1 has no source for (listed here;
+/// the README's migration section names them too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_prints_the_same_legacy_json_on_both_backends() {
+    /// No v1 counterpart: v1 machines carry no owner, team, script or last-run fields.
+    const V1_LACKS: &[&str] = &["userId", "teamId", "scriptId", "dtLastRun"];
+    /// Derived on v1 from another field of a different meaning.
+    const V1_DERIVES: &[&str] = &["usageRate"];
+    let sandbox = Sandbox::new();
+    let emu = emulator_with(Config::ephemeral(20)).await;
+    let id = json(&sandbox, &emu, CREATE, 0)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(&sandbox, &emu, &args(&wait(&id, "ready")), 0);
+    let show = ["machines", "show", "--machineId", id.as_str()];
+    let legacy = json(&sandbox, &emu, &show, 0);
+    let out = run(
+        cli_for_v1(&sandbox, &emu),
+        &[&show[..], &["--api", "v1"]].concat(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v1: Value = serde_json::from_str(&out.stdout).unwrap();
+    let keys = |machine: &Value| -> Vec<String> {
+        machine.as_object().unwrap().keys().cloned().collect()
+    };
+    assert_eq!(keys(&legacy), keys(&v1), "the same keys in the same order");
+    for key in keys(&legacy) {
+        if key == "events" {
+            continue;
+        }
+        if V1_LACKS.contains(&key.as_str()) {
+            assert_eq!(v1[&key], Value::Null, "{key} has no v1 source");
+        } else if !V1_DERIVES.contains(&key.as_str()) {
+            assert_eq!(legacy[&key], v1[&key], "{key}");
+        }
+    }
+    let names = |machine: &Value| -> Vec<(Value, Value, Value)> {
+        machine["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["name"].clone(), e["state"].clone(), e["handle"].clone()))
+            .collect()
+    };
+    assert_eq!(names(&legacy), names(&v1), "the same events, newest first");
+    emu.stop().await.unwrap();
+}

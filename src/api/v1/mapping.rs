@@ -54,11 +54,13 @@ pub fn machine_to_legacy(machine: &Machine, events: Option<&[Event]>) -> model::
         os: machine.os.clone(),
         ram: number_text(&machine.ram),
         cpus: whole(&machine.cpus),
-        gpu: machine
-            .accelerators
-            .as_ref()
-            .and_then(|a| a.first())
-            .and_then(|a| a.name.clone()),
+        // The legacy API says "None" for a machine without a GPU
+        // (tests/fixtures/gradient-cli.show_machine_response.json); v1 lists no accelerators.
+        gpu: match machine.accelerators.as_deref() {
+            Some([]) => Some("None".to_string()),
+            Some([first, ..]) => first.name.clone(),
+            None => None,
+        },
         storage_total: number_text(&machine.storage_total),
         storage_used: number_text(&machine.storage_used),
         machine_type: machine.machine_type.clone(),
