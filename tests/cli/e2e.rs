@@ -713,9 +713,8 @@ async fn show_prints_the_same_legacy_json_on_both_backends() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v1: Value = serde_json::from_str(&out.stdout).unwrap();
-    let keys = |machine: &Value| -> Vec<String> {
-        machine.as_object().unwrap().keys().cloned().collect()
-    };
+    let keys =
+        |machine: &Value| -> Vec<String> { machine.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(keys(&legacy), keys(&v1), "the same keys in the same order");
     for key in keys(&legacy) {
         if key == "events" {

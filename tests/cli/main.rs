@@ -1,6 +1,9 @@
-//! Black-box tests of the `paperspace` binary against local wiremock servers.
+//! Black-box tests of the `paperspace` binary against local wiremock servers, and end to end
+//! against the emulator (those need the `emulator` feature: the lean client's own tests are
+//! the rest, `cargo test --no-default-features`).
 mod auth;
 mod commands;
+#[cfg(feature = "emulator")]
 mod e2e;
 mod ergonomics;
 mod errors;
@@ -8,6 +11,7 @@ mod faults;
 mod fixtures;
 mod help;
 mod outputs;
+#[cfg(feature = "emulator")]
 mod session;
 mod support;
 mod v1;
