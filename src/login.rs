@@ -1,4 +1,4 @@
-//! `paperspace login` and `logout` (compat.md Fix 11): save an API key in
+//! `paperspace login` and `logout` (docs/compatibility.md, "login verifies"): save an API key in
 //! `~/.paperspace/config.json`, where the legacy CLI also looks, or remove it.
 //!
 //! The key comes from `--apiKey`, else from stdin when stdin is not a terminal (so

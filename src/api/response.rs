@@ -1,5 +1,5 @@
 //! Pure response decoding: a received HTTP response in, the JSON to print or a `CliError` out.
-//! The rules are compat.md "Keep" 5-6 and "Fix" 6: honest messages, the real HTTP status,
+//! The rules are docs/compatibility.md's ("Output", "Errors", "Honest errors"): honest messages, the real HTTP status,
 //! never a whole HTML page, never a silent success on a body we cannot read.
 
 use crate::error::{CliError, ErrorKind, Result};

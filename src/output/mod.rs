@@ -28,7 +28,7 @@ pub fn render_json(value: &Value) -> String {
 }
 
 /// `{"error": "<message>", "status": <HTTP status>}`, `status` only when an HTTP answer was
-/// received (compat.md Keep 6).
+/// received (docs/compatibility.md, "Errors").
 pub fn render_error_json(error: &CliError) -> String {
     let mut object = serde_json::Map::new();
     object.insert("error".into(), Value::String(error.message.clone()));

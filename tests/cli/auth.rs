@@ -1,4 +1,5 @@
-//! Where the key and the host come from (compat.md Keep 2-3, 8; Fix 10 for bad files).
+//! Where the key and the host come from (docs/compatibility.md: "The API key and the host",
+//! "The config file", "Config safety" for bad files).
 
 use crate::support::*;
 use wiremock::matchers::{header, method, path};

@@ -1,5 +1,5 @@
 //! Every response body other Paperspace clients have recorded parses, prints verbatim, and
-//! maps onto the typed model (tests/fixtures, copied from shared/reference/fixtures).
+//! maps onto the typed model (tests/fixtures; tests/fixtures/SOURCES.md says where each came from).
 
 use crate::support::*;
 use paperspace::api::model::{Machine, UtilizationReport};

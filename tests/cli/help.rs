@@ -1,11 +1,12 @@
 //! The command line itself: every reference parameter is a flag with its description, and the
-//! odd corners of compat.md "Details" behave one documented way.
+//! odd corners of docs/compatibility.md ("Details that settle edge cases") behave one
+//! documented way.
 
 use crate::support::*;
 use paperspace::api::commands::Namespace;
 use wiremock::MockServer;
 
-/// The parameters of machines-api.txt, per command: (name, required).
+/// The parameters of the legacy API reference, per command: (name, required).
 const REFERENCE: &[(&str, &[(&str, bool)])] = &[
     (
         "create",
