@@ -8,9 +8,9 @@
 //! environment. `emulator` (feature `emulator`) is a local stand-in for both APIs.
 
 pub mod api;
-pub mod app;
+pub(crate) mod app;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 #[cfg(feature = "emulator")]
 mod demo;
 #[cfg(feature = "emulator")]
@@ -25,3 +25,4 @@ pub(crate) mod terminal;
 pub mod vocab;
 
 pub use app::run;
+pub use config::Environment;

@@ -8,7 +8,6 @@
 //! API call before it is saved, unless `--no-verify`. Both commands say what they did on
 //! stderr and print nothing on stdout.
 
-use crate::api::Backend;
 use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry};
 use crate::api::response::decode;
 use crate::config::{self, ApiKey, Environment, Settings};
@@ -63,7 +62,6 @@ fn transport(env: &Environment, key: Option<ApiKey>) -> Result<Transport> {
             "PAPERSPACE_CONFIG_HOST",
             env.allow_insecure_http,
         )?,
-        backend: Backend::Legacy,
         api_key: key,
         connect_timeout: config::DEFAULT_CONNECT_TIMEOUT,
         request_timeout: config::DEFAULT_REQUEST_TIMEOUT,

@@ -3,6 +3,6 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let env = paperspace::config::Environment::from_process();
+    let env = paperspace::Environment::from_process();
     ExitCode::from(paperspace::run(std::env::args_os().collect(), env))
 }

@@ -5,7 +5,6 @@
 
 use super::params::Invocation;
 use super::plan::{MachineFetch, Plan, wait_of};
-use super::request::Auth;
 use super::{legacy, v1};
 use crate::error::Result;
 
@@ -21,7 +20,7 @@ pub enum Backend {
 impl Backend {
     /// Plan a command: the usage errors this backend finds (a flag it cannot honour, a command
     /// it lacks) come back before anything is sent.
-    pub fn plan(self, inv: &Invocation) -> Result<Plan> {
+    pub(crate) fn plan(self, inv: &Invocation) -> Result<Plan> {
         let step = match self {
             Backend::Legacy => legacy::step(inv)?,
             Backend::V1 => v1::plan::step(inv)?,
@@ -34,17 +33,10 @@ impl Backend {
     }
 
     /// How this backend reads a machine with its events (show, and each poll of a wait).
-    pub fn fetch_machine(self, id: &str) -> MachineFetch {
+    pub(crate) fn fetch_machine(self, id: &str) -> MachineFetch {
         match self {
             Backend::Legacy => MachineFetch::Legacy(legacy::show_request(id)),
             Backend::V1 => v1::plan::fetch_machine(id),
-        }
-    }
-
-    pub fn auth(self) -> Auth {
-        match self {
-            Backend::Legacy => Auth::ApiKeyHeader,
-            Backend::V1 => Auth::Bearer,
         }
     }
 }

@@ -85,7 +85,7 @@ fn every_page(inv: &Invocation) -> ListPlan {
 
 /// The request `waitfor` repeats: the show endpoint for the machine, with nothing but its id
 /// (the legacy CLI also sent `state`; the server ignores it).
-pub fn show_request(machine_id: &str) -> ApiRequest {
+pub(crate) fn show_request(machine_id: &str) -> ApiRequest {
     ApiRequest::get(
         Auth::ApiKeyHeader,
         "/machines/getMachinePublic".to_string(),

@@ -144,7 +144,7 @@ pub struct MachineEvent {
 
 /// A machine's newest event: the latest `dtCreated`; the API lists events newest first, so the
 /// list order breaks ties (and decides when no event has a readable time).
-pub fn newest_event(events: &[MachineEvent]) -> Option<&MachineEvent> {
+pub(crate) fn newest_event(events: &[MachineEvent]) -> Option<&MachineEvent> {
     events
         .iter()
         .enumerate()

@@ -19,7 +19,7 @@ pub enum ParamValue {
 }
 
 impl ParamValue {
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             ParamValue::Text(s) => Value::String(s.clone()),
             ParamValue::Count(n) => Value::from(*n),
@@ -30,7 +30,7 @@ impl ParamValue {
     }
 
     /// The value as query text (and as the text a legacy filter compares).
-    pub fn to_query_text(&self) -> String {
+    pub(crate) fn to_query_text(&self) -> String {
         match self {
             ParamValue::Text(s) => s.clone(),
             ParamValue::Count(n) => n.to_string(),
@@ -68,7 +68,7 @@ impl Invocation {
         }
     }
 
-    pub fn switch(&self, name: &str) -> Option<bool> {
+    pub(crate) fn switch(&self, name: &str) -> Option<bool> {
         match self.get(name) {
             Some(ParamValue::Bool(b)) => Some(*b),
             _ => None,
@@ -76,11 +76,11 @@ impl Invocation {
     }
 
     /// Whether a client switch (`--wait`, `--all`, `--yes`) was given as true.
-    pub fn is_set(&self, name: &str) -> bool {
+    pub(crate) fn is_set(&self, name: &str) -> bool {
         self.switch(name) == Some(true)
     }
 
-    pub fn count(&self, name: &str) -> Option<u64> {
+    pub(crate) fn count(&self, name: &str) -> Option<u64> {
         match self.get(name) {
             Some(ParamValue::Count(n)) => Some(*n),
             _ => None,
@@ -88,7 +88,7 @@ impl Invocation {
     }
 
     /// The machine this invocation names with `--machineId` (empty when it names none).
-    pub fn machine_id(&self) -> &str {
+    pub(crate) fn machine_id(&self) -> &str {
         self.text("machineId").unwrap_or_default()
     }
 
@@ -216,7 +216,7 @@ pub fn validate(spec: &'static CommandSpec, raw: &[(&str, String)]) -> Result<In
 
 /// An id that goes into a URL path as a segment: `.` and `..` cannot, since URL
 /// normalisation would address another endpoint (`/machines/../start` is `/start`).
-pub fn check_path_segment(id: &str, flag: &str) -> Result<()> {
+pub(crate) fn check_path_segment(id: &str, flag: &str) -> Result<()> {
     if id == "." || id == ".." {
         return Err(CliError::usage(format!(
             "invalid value '{id}' for --{flag}: '.' and '..' cannot be ids"

@@ -9,7 +9,7 @@ use super::params::Invocation;
 use super::request::ApiRequest;
 use super::spec::Waits;
 use super::v1;
-use crate::error::{CliError, ErrorKind, Result};
+use crate::error::{CliError, Result};
 use std::time::Duration;
 
 /// A command's plan: one step, then perhaps a wait.
@@ -45,7 +45,7 @@ pub enum Answer {
 
 impl Answer {
     /// The output for a decoded 2xx body; `raw` (v1's `--raw`) prints v1's own JSON.
-    pub fn present(self, body: String, raw: bool) -> Result<String> {
+    pub(crate) fn present(self, body: String, raw: bool) -> Result<String> {
         match self {
             Answer::AsIs => Ok(body),
             _ if raw => Ok(body),
@@ -61,7 +61,7 @@ impl Answer {
     }
 
     /// The id of the machine a create made, to wait for.
-    pub fn created_id(self, body: &str) -> Result<String> {
+    pub(crate) fn created_id(self, body: &str) -> Result<String> {
         #[derive(serde::Deserialize)]
         struct Created {
             id: Option<String>,
@@ -94,7 +94,7 @@ pub enum MachineFetch {
 
 impl MachineFetch {
     /// The requests it makes, in order.
-    pub fn requests(&self) -> Vec<&ApiRequest> {
+    pub(crate) fn requests(&self) -> Vec<&ApiRequest> {
         match self {
             MachineFetch::Legacy(request) => vec![request],
             MachineFetch::V1 { machine, events } => vec![machine, events],
@@ -116,7 +116,7 @@ pub struct ListPlan {
 
 impl ListPlan {
     /// The request of the first page.
-    pub fn first_page(&self) -> ApiRequest {
+    pub(crate) fn first_page(&self) -> ApiRequest {
         let first = match self.paging {
             Paging::Offset { first, .. } => first,
             Paging::Cursor { .. } => 0,
@@ -129,7 +129,7 @@ impl ListPlan {
     /// What one item of a page becomes: the text to print if it passes the filters. Items
     /// kept as sent are never parsed when there is nothing to filter (a list of 10 000 is
     /// copied, not rebuilt).
-    pub fn keep(&self, item: &serde_json::value::RawValue, raw: bool) -> Option<String> {
+    pub(crate) fn keep(&self, item: &serde_json::value::RawValue, raw: bool) -> Option<String> {
         let (legacy, shown) = match self.items {
             Items::AsIs if self.filters.is_empty() => return Some(item.get().to_string()),
             Items::AsIs => {
@@ -153,7 +153,7 @@ impl ListPlan {
 
 /// Whether a legacy-shaped machine passes a legacy equality filter (`list --state off`): the
 /// field's JSON value rendered as text equals the filter's text; `machineId` is `id`.
-pub fn matches_filter(machine: &serde_json::Value, name: &str, wanted: &str) -> bool {
+pub(crate) fn matches_filter(machine: &serde_json::Value, name: &str, wanted: &str) -> bool {
     use serde_json::Value;
     let field = if name == "machineId" { "id" } else { name };
     match machine.get(field) {
@@ -178,7 +178,7 @@ pub enum Paging {
 
 impl Paging {
     /// The query pairs of one page: an offset, or the cursor the previous page gave.
-    pub fn page_query(self, offset: u64, cursor: Option<&str>) -> Vec<(String, String)> {
+    pub(crate) fn page_query(self, offset: u64, cursor: Option<&str>) -> Vec<(String, String)> {
         match self {
             Paging::Offset { page_size, .. } => vec![
                 ("limit".into(), page_size.to_string()),
@@ -219,7 +219,7 @@ impl Window {
     };
 
     /// How many matching items are enough to fill the window.
-    pub fn wanted(self) -> u64 {
+    pub(crate) fn wanted(self) -> u64 {
         self.limit
             .map_or(u64::MAX, |limit| self.skip.saturating_add(limit))
     }
@@ -246,7 +246,7 @@ pub enum WaitMachine {
 }
 
 /// The state an invocation waits for, if it waits: waitfor always, the actions with `--wait`.
-pub fn wait_target(inv: &Invocation) -> Option<String> {
+pub(crate) fn wait_target(inv: &Invocation) -> Option<String> {
     match inv.spec.waits {
         Waits::Never => None,
         Waits::OnFlag(state) => inv.is_set("wait").then(|| state.to_string()),
@@ -256,7 +256,7 @@ pub fn wait_target(inv: &Invocation) -> Option<String> {
 
 /// The wait a command asks for, the same on every backend; create waits for the machine it
 /// made.
-pub fn wait_of(inv: &Invocation) -> Option<Wait> {
+pub(crate) fn wait_of(inv: &Invocation) -> Option<Wait> {
     let target = wait_target(inv)?;
     let machine = match inv.machine_id() {
         "" => WaitMachine::Created,
@@ -270,9 +270,4 @@ pub fn wait_of(inv: &Invocation) -> Option<Wait> {
         interval: Duration::from_secs_f64(seconds("interval")),
         timeout: (timeout > 0.0).then(|| Duration::from_secs_f64(timeout)),
     })
-}
-
-/// The error for a 2xx body of a shape we cannot use.
-pub fn unexpected_shape(what: impl std::fmt::Display) -> CliError {
-    CliError::new(ErrorKind::Api { status: 200 }, what.to_string())
 }

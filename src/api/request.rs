@@ -61,7 +61,7 @@ pub struct OutcomeCheck {
 
 impl Retry {
     /// The retry rule the command table declares for an invocation's main request.
-    pub fn declared(inv: &Invocation) -> Retry {
+    pub(crate) fn declared(inv: &Invocation) -> Retry {
         match inv.spec.resend {
             Resend::Safe => Retry::Resend,
             Resend::Never(check) => {
@@ -104,7 +104,7 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     /// A read: no body, and safe to send again.
-    pub fn get(auth: Auth, path: String, query: Vec<(String, String)>) -> ApiRequest {
+    pub(crate) fn get(auth: Auth, path: String, query: Vec<(String, String)>) -> ApiRequest {
         ApiRequest {
             method: HttpMethod::Get,
             path,
@@ -135,7 +135,7 @@ impl ApiRequest {
             .map(|b| serde_json::to_string(b).expect("a JSON map always serialises"))
     }
 
-    pub fn may_resend(&self) -> bool {
+    pub(crate) fn may_resend(&self) -> bool {
         self.retry == Retry::Resend
     }
 }

@@ -64,7 +64,7 @@ fn status_line(resp: &RawResponse) -> String {
 
 /// The error for a non-2xx answer: the message the API gave (`error.message`, `message`, or a
 /// string `error`), else a short excerpt of a non-JSON body, else the reason phrase.
-pub fn error_from_response(resp: &RawResponse) -> CliError {
+pub(crate) fn error_from_response(resp: &RawResponse) -> CliError {
     let kind = match resp.status {
         401 | 403 => ErrorKind::Auth {
             status: Some(resp.status),

@@ -211,7 +211,7 @@ impl Route {
         }
     }
 
-    pub fn has_machine_id(&self) -> bool {
+    pub(crate) fn has_machine_id(&self) -> bool {
         self.path.contains("{machineId}")
     }
 }
@@ -297,7 +297,7 @@ impl CommandSpec {
     }
 
     /// `machines create`: how the user names it.
-    pub fn full_name(&self) -> String {
+    pub(crate) fn full_name(&self) -> String {
         format!("{} {}", self.id.namespace().name(), self.name)
     }
 }

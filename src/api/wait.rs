@@ -18,7 +18,7 @@ pub struct Baseline {
 
 impl Baseline {
     /// The knowledge of a wait that begins now.
-    pub fn starting_at(started_at: OffsetDateTime) -> Baseline {
+    pub(crate) fn starting_at(started_at: OffsetDateTime) -> Baseline {
         Baseline {
             started_at,
             errors_at_first_poll: None,
@@ -27,7 +27,7 @@ impl Baseline {
 
     /// After a poll that did not end the wait: on the first, remember which events were
     /// errors already.
-    pub fn after_poll(&mut self, machine: &Machine) {
+    pub(crate) fn after_poll(&mut self, machine: &Machine) {
         if self.errors_at_first_poll.is_none() {
             let events = machine.events.iter().flatten();
             let errors = events.filter(|e| e.state.as_deref() == Some(event_state::ERROR));

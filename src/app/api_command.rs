@@ -50,7 +50,7 @@ pub fn run(
     if let Err(e) = confirm(invocations, terminal) {
         return report(&e, json_errors);
     }
-    let settings = match config::resolve(flags, &config_file, (backend, base_url)) {
+    let settings = match config::resolve(flags, &config_file, base_url) {
         Ok(s) => s,
         Err(e) => return report(&e, json_errors),
     };

@@ -6,8 +6,6 @@
 mod api_command;
 mod presentation;
 
-pub use presentation::{RunOptions, resolve_presentation};
-
 use crate::cli::{self, Parsed};
 use crate::config::Environment;
 use crate::error::{CliError, exit};

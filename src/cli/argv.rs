@@ -10,7 +10,7 @@ use std::ffi::OsString;
 
 /// The API command named in argv, if any: decides whether a usage error also prints the JSON
 /// error object (docs/compatibility.md: only once the command is known).
-pub fn known_command(args: &[OsString]) -> Option<&'static CommandSpec> {
+pub(crate) fn known_command(args: &[OsString]) -> Option<&'static CommandSpec> {
     let mut positionals = Vec::new();
     let mut skip_value = false;
     for arg in args.iter().skip(1) {

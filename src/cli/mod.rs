@@ -10,9 +10,9 @@ mod flags;
 mod tree;
 mod values;
 
-pub use argv::known_command;
+pub(crate) use argv::known_command;
 pub use tree::{command, kebab_case};
-pub use values::{merge_options_file, split_machine_ids};
+pub(crate) use values::{merge_options_file, split_machine_ids};
 
 use crate::api::commands;
 use crate::api::params::{Invocation, validate};

@@ -12,7 +12,7 @@ pub(super) fn take_value(raw: &mut Vec<(&'static str, String)>, name: &str) -> O
 
 /// `--machineId a --machineId b,c`: one argument list per machine, each with its id where the
 /// first `--machineId` stood. Commands that take one machine are left as they are.
-pub fn split_machine_ids(
+pub(crate) fn split_machine_ids(
     spec: &CommandSpec,
     raw: &[(&'static str, String)],
 ) -> Vec<Vec<(&'static str, String)>> {
@@ -35,7 +35,7 @@ pub fn split_machine_ids(
 
 /// `create --optionsFile FILE`: the file's keys are flag names; its values come first (in
 /// file order) and a flag given on the command line wins over the same key in the file.
-pub fn merge_options_file(
+pub(crate) fn merge_options_file(
     spec: &'static CommandSpec,
     path: &str,
     text: &str,

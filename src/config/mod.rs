@@ -4,7 +4,7 @@
 
 mod file;
 
-pub use file::{ConfigFile, config_path, read_config, remove_api_key, save_api_key};
+pub use file::{ConfigFile, config_path, remove_api_key, save_api_key};
 
 use crate::api::Backend;
 use crate::error::{CliError, ErrorKind, Result};
@@ -115,7 +115,6 @@ pub struct ClientFlags {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub base_url: String,
-    pub backend: Backend,
     /// `None` only for the login requests that authenticate otherwise.
     pub api_key: Option<ApiKey>,
     pub connect_timeout: Duration,
@@ -282,13 +281,9 @@ pub fn resolve_endpoint(flags: &ClientFlags, file: &ConfigFile) -> Result<(Backe
     Ok((backend, base_url))
 }
 
-/// Every setting of a run, given its endpoint (`resolve_endpoint`, resolved first so that
+/// Every setting of a run, given its base URL (`resolve_endpoint`, resolved first so that
 /// `--dry-run` and the backend checks need no key).
-pub fn resolve(
-    flags: &ClientFlags,
-    file: &ConfigFile,
-    (backend, base_url): (Backend, String),
-) -> Result<Settings> {
+pub fn resolve(flags: &ClientFlags, file: &ConfigFile, base_url: String) -> Result<Settings> {
     let env = file.env();
     let connect_timeout = resolve_timeout(
         flags.connect_timeout.as_deref(),
@@ -308,7 +303,6 @@ pub fn resolve(
     let api_key = resolve_api_key(flags.api_key.as_deref(), file)?;
     Ok(Settings {
         base_url,
-        backend,
         api_key: Some(api_key),
         connect_timeout,
         request_timeout,

@@ -5,7 +5,7 @@ use crate::api::request::{ApiRequest, Auth, OutcomeCheck};
 use crate::api::spec::Check;
 
 /// Quote a word for a POSIX shell, only when it needs it.
-pub fn shell_quote(word: &str) -> String {
+pub(crate) fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()
@@ -36,7 +36,7 @@ pub fn curl_line(request: &ApiRequest, base_url: &str) -> String {
 }
 
 /// The command that shows whether a request whose answer was lost took effect.
-pub fn check_command(check: &OutcomeCheck) -> String {
+pub(crate) fn check_command(check: &OutcomeCheck) -> String {
     match (check.check, check.subject.as_str()) {
         (Check::ListMachinesByName, "") => "paperspace machines list".to_string(),
         (Check::ListMachinesByName, name) => {

@@ -3,7 +3,7 @@
 
 pub mod curl;
 pub mod pretty;
-pub mod progress;
+pub(crate) mod progress;
 pub mod report;
 pub mod table;
 
@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 /// Pretty JSON of a value we built ourselves (the error object), in the same layout as
 /// `pretty` gives the server's documents.
-pub fn render_json(value: &Value) -> String {
+pub(crate) fn render_json(value: &Value) -> String {
     let mut out = Vec::with_capacity(256);
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"  ");
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
@@ -29,7 +29,7 @@ pub fn render_json(value: &Value) -> String {
 
 /// `{"error": "<message>", "status": <HTTP status>}`, `status` only when an HTTP answer was
 /// received (docs/compatibility.md, "Errors").
-pub fn render_error_json(error: &CliError) -> String {
+pub(crate) fn render_error_json(error: &CliError) -> String {
     let mut object = serde_json::Map::new();
     object.insert("error".into(), Value::String(error.message.clone()));
     if let Some(status) = error.http_status() {
@@ -39,7 +39,7 @@ pub fn render_error_json(error: &CliError) -> String {
 }
 
 /// The one line a person reads on stderr.
-pub fn render_error_line(error: &CliError) -> String {
+pub(crate) fn render_error_line(error: &CliError) -> String {
     match (&error.kind, error.http_status()) {
         (ErrorKind::Usage, _) => format!("error: {}\n", error.message),
         (_, Some(status)) => format!("error: {} (HTTP {status})\n", error.message),
@@ -48,7 +48,7 @@ pub fn render_error_line(error: &CliError) -> String {
 }
 
 /// Write to stdout. A closed pipe (`| head`) is not an error: the reader has what it wanted.
-pub fn write_stdout(text: &str) -> Result<(), CliError> {
+pub(crate) fn write_stdout(text: &str) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
@@ -58,7 +58,7 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
 }
 
 /// Pretty-print a JSON document to stdout as it is produced; a closed pipe is not an error.
-pub fn write_pretty_stdout(json: &str) -> Result<(), CliError> {
+pub(crate) fn write_pretty_stdout(json: &str) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     match pretty_to(json, &mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -67,7 +67,7 @@ pub fn write_pretty_stdout(json: &str) -> Result<(), CliError> {
     }
 }
 
-pub fn write_stderr(text: &str) {
+pub(crate) fn write_stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 

@@ -25,10 +25,6 @@ impl Progress {
         }
     }
 
-    pub fn disabled() -> Progress {
-        Progress::new(false)
-    }
-
     /// A spinner that reads "`label`: `status` (elapsed)".
     pub fn spinner(&self, label: impl Into<String>) -> Spinner {
         let label = label.into();

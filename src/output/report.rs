@@ -24,7 +24,7 @@ pub struct Presentation {
 
 /// The table view of an invocation's answer: its row's view, or one machine when it waited
 /// for one.
-pub fn view_for(invocation: &Invocation) -> View<'_> {
+pub(crate) fn view_for(invocation: &Invocation) -> View<'_> {
     if wait_target(invocation).is_some() {
         return View::Machine;
     }
@@ -41,7 +41,10 @@ pub fn view_for(invocation: &Invocation) -> View<'_> {
 }
 
 /// Check before anything is sent that the table can be drawn as asked (`--columns`).
-pub fn check_presentation(invocations: &[Invocation], presentation: &Presentation) -> Result<()> {
+pub(crate) fn check_presentation(
+    invocations: &[Invocation],
+    presentation: &Presentation,
+) -> Result<()> {
     match (presentation.format, invocations.first()) {
         (Format::Table, Some(first)) => {
             table::validate_columns(&view_for(first), presentation.table.columns.as_deref())

@@ -26,7 +26,7 @@ fn every_fixture_file_is_json() {
             count += 1;
         }
     }
-    assert_eq!(count, 8);
+    assert_eq!(count, 9);
 }
 
 #[test]

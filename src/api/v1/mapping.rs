@@ -24,7 +24,7 @@ fn whole(value: &Option<Value>) -> Option<u64> {
 }
 
 /// A v1 event in legacy names: `errorMsg`, `handle`.
-pub fn event_to_legacy(event: &Event) -> model::MachineEvent {
+pub(crate) fn event_to_legacy(event: &Event) -> model::MachineEvent {
     model::MachineEvent {
         name: event.name.clone(),
         state: event.state.clone(),
@@ -97,7 +97,7 @@ pub fn machine_to_legacy(machine: &Machine, events: Option<&[Event]>) -> model::
 }
 
 /// A v1 machine (and its events) as the legacy JSON text that is printed and polled.
-pub fn machine_json(machine: &Machine, events: Option<&[Event]>) -> String {
+pub(crate) fn machine_json(machine: &Machine, events: Option<&[Event]>) -> String {
     serde_json::to_string(&machine_to_legacy(machine, events)).expect("the model always serialises")
 }
 

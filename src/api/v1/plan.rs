@@ -219,7 +219,7 @@ fn access(inv: &Invocation, id: &str) -> Result<Step> {
 }
 
 /// A machine and its newest events: two reads.
-pub fn fetch_machine(id: &str) -> MachineFetch {
+pub(crate) fn fetch_machine(id: &str) -> MachineFetch {
     let machine = ApiRequest::get(
         Auth::Bearer,
         format!("/machines/{}", encode_component(id)),

@@ -89,7 +89,7 @@ pub fn column_names(view: &View) -> Vec<&'static str> {
 
 /// Check `--columns` for a view without any answer at hand. Call it before sending the
 /// request: a typo must not surface only after `create` or `destroy` has been done.
-pub fn validate_columns(view: &View, columns: Option<&[String]>) -> Result<(), CliError> {
+pub(crate) fn validate_columns(view: &View, columns: Option<&[String]>) -> Result<(), CliError> {
     selected_fields(view, columns, &[]).map(|_| ())
 }
 
