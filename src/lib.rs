@@ -22,6 +22,8 @@ pub(crate) mod http;
 pub(crate) mod login;
 pub mod output;
 pub(crate) mod terminal;
+#[cfg(test)]
+mod test_support;
 pub mod vocab;
 
 pub use app::run;

@@ -96,14 +96,12 @@ pub(crate) fn show_request(machine_id: &str) -> ApiRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::commands;
-    use crate::api::params::validate;
     use crate::api::request::HttpMethod;
     use crate::error::Result;
+    use crate::test_support::{invocation, try_invocation};
 
     fn build(cmd: &str, args: &[(&str, &str)]) -> Result<ApiRequest> {
-        let raw: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        validate(commands::find("machines", cmd).unwrap(), &raw).map(|inv| build_request(&inv))
+        try_invocation(cmd, args).map(|inv| build_request(&inv))
     }
 
     fn usage_message(cmd: &str, args: &[(&str, &str)]) -> String {
@@ -443,11 +441,7 @@ mod tests {
 
     #[test]
     fn waitfor_durations_have_defaults_and_bounds() {
-        let inv = validate(
-            commands::find("machines", "waitfor").unwrap(),
-            &[("machineId", "m".into()), ("state", "off".into())],
-        )
-        .unwrap();
+        let inv = invocation("waitfor", &[("machineId", "m"), ("state", "off")]);
         assert_eq!(inv.seconds("interval"), Some(5.0));
         assert_eq!(inv.seconds("timeout"), Some(900.0));
         assert!(

@@ -167,17 +167,7 @@ fn confirm(invocations: &[Invocation], terminal: Terminal) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::commands;
-    use crate::api::params::validate;
-
-    fn invocations(cmd: &str, ids: &[&str]) -> Vec<Invocation> {
-        ids.iter()
-            .map(|id| {
-                let spec = commands::find("machines", cmd).unwrap();
-                validate(spec, &[("machineId", id.to_string())]).unwrap()
-            })
-            .collect()
-    }
+    use crate::test_support::{invocation, invocations};
 
     #[test]
     fn dry_run_on_v1_uses_the_v1_request_and_bearer_auth() {
@@ -186,16 +176,10 @@ mod tests {
             dry_run("http://h/v1", Backend::V1, &plans),
             "curl -X PATCH http://h/v1/machines/ps1/stop -H \"Authorization: Bearer $PAPERSPACE_API_KEY\"\n"
         );
-        let util = vec![
-            validate(
-                commands::find("machines", "utilization").unwrap(),
-                &[
-                    ("machineId", "m".into()),
-                    ("billingMonth", "2022-03".into()),
-                ],
-            )
-            .unwrap(),
-        ];
+        let util = vec![invocation(
+            "utilization",
+            &[("machineId", "m"), ("billingMonth", "2022-03")],
+        )];
         assert_eq!(plan_all(Backend::V1, &util).unwrap_err().exit_code(), 2);
         assert!(plan_all(Backend::Legacy, &util).is_ok());
     }

@@ -116,18 +116,7 @@ mod tests {
     use super::*;
     use crate::api::Backend;
     use crate::config::{ClientFlags, resolve_api_key, resolve_endpoint};
-
-    fn env_with_home(home: &Path) -> Environment {
-        Environment {
-            home: Some(home.to_path_buf()),
-            ..Environment::default()
-        }
-    }
-
-    fn write_config_text(home: &Path, text: &str) {
-        std::fs::create_dir_all(home.join(".paperspace")).unwrap();
-        std::fs::write(config_path(home), text).unwrap();
-    }
+    use crate::test_support::{env_with_home, write_config_text};
 
     #[test]
     fn saving_a_key_keeps_other_keys_and_is_owner_only() {

@@ -314,19 +314,7 @@ pub fn resolve(flags: &ClientFlags, file: &ConfigFile, base_url: String) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
-
-    fn env_with_home(home: &Path) -> Environment {
-        Environment {
-            home: Some(home.to_path_buf()),
-            ..Environment::default()
-        }
-    }
-
-    fn write_config_text(home: &Path, text: &str) {
-        std::fs::create_dir_all(home.join(".paperspace")).unwrap();
-        std::fs::write(config_path(home), text).unwrap();
-    }
+    use crate::test_support::{env_with_home, write_config_text};
 
     #[test]
     fn key_precedence_is_flag_then_env_then_config_and_empty_values_fall_through() {

@@ -52,14 +52,12 @@ pub(crate) fn check_command(check: &OutcomeCheck) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::commands;
     use crate::api::legacy::build_request;
-    use crate::api::params::validate;
     use crate::api::request::Retry;
+    use crate::test_support::invocation;
 
     fn build(cmd: &str, args: &[(&str, &str)]) -> ApiRequest {
-        let raw: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        build_request(&validate(commands::find("machines", cmd).unwrap(), &raw).unwrap())
+        build_request(&invocation(cmd, args))
     }
 
     #[test]

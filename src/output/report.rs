@@ -200,18 +200,8 @@ fn batch_error_item(machine_id: &str, error: &CliError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::commands;
-    use crate::api::params::validate;
     use crate::error::ErrorKind;
-
-    fn invocations(cmd: &str, ids: &[&str]) -> Vec<Invocation> {
-        ids.iter()
-            .map(|id| {
-                let spec = commands::find("machines", cmd).unwrap();
-                validate(spec, &[("machineId", id.to_string())]).unwrap()
-            })
-            .collect()
-    }
+    use crate::test_support::invocations;
 
     fn json_presentation() -> Presentation {
         Presentation {

@@ -240,13 +240,11 @@ pub(crate) fn fetch_machine(id: &str) -> MachineFetch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::commands;
-    use crate::api::params::validate;
     use crate::api::request::HttpMethod;
+    use crate::test_support::invocation;
 
     fn plan_of(cmd: &str, args: &[(&str, &str)]) -> Result<Step> {
-        let raw: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        step(&validate(commands::find("machines", cmd).unwrap(), &raw).unwrap())
+        step(&invocation(cmd, args))
     }
 
     fn single(step: Step) -> (ApiRequest, Answer) {
