@@ -60,6 +60,55 @@ pub const MACHINE_TYPES: &[&str] = &[
     "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10",
 ];
 
+/// Machine types Paperspace has sold since the reference was written (docs/v1.md, "Requests"),
+/// multi-GPU labels included.
+pub const MACHINE_TYPES_SOLD_SINCE: &[&str] = &[
+    "RTX4000",
+    "RTX5000",
+    "A4000",
+    "A4000x2",
+    "A4000x4",
+    "A5000",
+    "A6000",
+    "P4000x2",
+    "V100-32G",
+    "V100-32Gx2",
+    "V100-32Gx4",
+    "A100",
+    "A100-80G",
+    "A100-80Gx8",
+    "H100",
+    "H100x8",
+];
+
+/// Every machine type we know of: what the legacy backend accepts, what completion offers and
+/// what a did-you-mean hint picks from. The v1 backend sends any type (the service decides).
+pub fn known_machine_types() -> impl Iterator<Item = &'static str> {
+    MACHINE_TYPES
+        .iter()
+        .chain(MACHINE_TYPES_SOLD_SINCE)
+        .copied()
+}
+
+/// The known machine type a mistyped one most likely meant: the same in another case, else
+/// the closest by edit distance (at most two edits).
+pub fn closest_machine_type(typed: &str) -> Option<&'static str> {
+    if let Some(same) = known_machine_types().find(|known| known.eq_ignore_ascii_case(typed)) {
+        return Some(same);
+    }
+    let lower = typed.to_ascii_lowercase();
+    known_machine_types()
+        .map(|known| {
+            (
+                strsim::levenshtein(&known.to_ascii_lowercase(), &lower),
+                known,
+            )
+        })
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
 pub const BILLING_TYPES: &[&str] = &["hourly", "monthly"];
 
 /// An auto-snapshot frequency in each API's spelling.
@@ -222,6 +271,22 @@ mod tests {
                 "ams1"
             ]
         );
+    }
+
+    #[test]
+    fn machine_types_are_the_reference_list_and_those_sold_since_each_once() {
+        let known: Vec<&str> = known_machine_types().collect();
+        let mut unique = known.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), known.len());
+        for sold in ["RTX4000", "A100-80G", "A100-80Gx8", "H100", "C5", "GPU+"] {
+            assert!(known.contains(&sold), "{sold}");
+        }
+        assert_eq!(closest_machine_type("p4000"), Some("P4000"));
+        assert_eq!(closest_machine_type("a100-80gx8"), Some("A100-80Gx8"));
+        assert_eq!(closest_machine_type("RTX400"), Some("RTX4000"));
+        assert_eq!(closest_machine_type("Bogus"), None);
     }
 
     #[test]

@@ -1386,6 +1386,9 @@ fn good_value(kind: ValueKind, pick: &prop::sample::Index) -> String {
             let names: Vec<&str> = REGIONS.iter().flat_map(|r| [r.name, r.code]).collect();
             pick.get(&names).to_string()
         }
+        ValueKind::MachineType => pick
+            .get(&["C5", "A100-80Gx8", "RTX4000", "p4000", "Quantum9000"])
+            .to_string(),
         ValueKind::Month => pick.get(&["2022-03", "1999-12", "2022-1"]).to_string(),
         ValueKind::Seconds { .. } => pick.get(&["1", "0.5", "0", "3600", "1e3"]).to_string(),
     }

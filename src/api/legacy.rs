@@ -4,11 +4,12 @@
 //! `waitfor` polls the show endpoint; `list --all` follows `limit`/`skip` pages.
 
 use super::commands::{CommandId, MachinesCommand};
-use super::params::Invocation;
+use super::params::{Invocation, ParamValue};
 use super::plan::{Answer, Items, ListPlan, Paging, Step, Window};
 use super::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
-use super::spec::Wire;
-use crate::error::Result;
+use super::spec::{ValueKind, Wire};
+use crate::error::{CliError, Result};
+use crate::vocab::{closest_machine_type, known_machine_types};
 
 /// Page size of `list --all` when `--limit` is not given: the API's own default.
 const DEFAULT_PAGE: u64 = 1000;
@@ -16,6 +17,7 @@ const DEFAULT_PAGE: u64 = 1000;
 /// The step of a command on the legacy API.
 pub fn step(inv: &Invocation) -> Result<Step> {
     use MachinesCommand::*;
+    check_machine_types(inv)?;
     let CommandId::Machines(command) = inv.command();
     Ok(match command {
         Waitfor => Step::Nothing,
@@ -26,6 +28,29 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             answer: Answer::AsIs,
         },
     })
+}
+
+/// The legacy API knows only the machine types of `vocab::known_machine_types`; anything else
+/// is a usage error naming them, with the likeliest meant.
+fn check_machine_types(inv: &Invocation) -> Result<()> {
+    for (param, value) in &inv.values {
+        let ParamValue::Text(typed) = value else {
+            continue;
+        };
+        if param.kind != ValueKind::MachineType || known_machine_types().any(|t| t == typed) {
+            continue;
+        }
+        let accepted: Vec<&str> = known_machine_types().collect();
+        let hint = closest_machine_type(typed)
+            .map(|known| format!("; did you mean '{known}'?"))
+            .unwrap_or_default();
+        return Err(CliError::usage(format!(
+            "invalid value '{typed}' for --{}: accepted values are {} (with --api v1 any type is sent){hint}",
+            param.name,
+            accepted.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 /// The one request of a legacy command.
@@ -100,8 +125,13 @@ mod tests {
     use crate::error::Result;
     use crate::test_support::{invocation, try_invocation};
 
+    /// The legacy request of a command, through the planner (so its checks apply).
     fn build(cmd: &str, args: &[(&str, &str)]) -> Result<ApiRequest> {
-        try_invocation(cmd, args).map(|inv| build_request(&inv))
+        let inv = try_invocation(cmd, args)?;
+        match step(&inv)? {
+            Step::Call { request, .. } => Ok(request),
+            _ => Ok(build_request(&inv)),
+        }
     }
 
     fn usage_message(cmd: &str, args: &[(&str, &str)]) -> String {

@@ -154,6 +154,13 @@ pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
                     accepted(&Region::spellings())
                 ))
             }),
+        ValueKind::MachineType => {
+            if raw.trim().is_empty() {
+                Err(CliError::usage(format!("--{flag} must not be empty")))
+            } else {
+                Ok(ParamValue::Text(raw.to_string()))
+            }
+        }
         ValueKind::Month => {
             if is_billing_month(raw) {
                 Ok(ParamValue::Text(raw.to_string()))

@@ -24,6 +24,9 @@ pub enum ValueKind {
     OneOfOrNull(&'static [&'static str]),
     /// A region (`vocab::Region::find`); the long name is what is kept and sent.
     Region,
+    /// A machine type: any non-blank name to v1 (the service sells more than any list we
+    /// keep), one of `vocab::known_machine_types` to the legacy API.
+    MachineType,
     /// A billing month, `YYYY-MM`.
     Month,
     /// A duration in seconds (fractions allowed); client-side only.

@@ -6,6 +6,8 @@ use super::flags::client_args;
 use crate::api::commands::Namespace;
 use crate::api::spec::{CommandSpec, ParamSpec, Targets, ValueKind};
 use crate::login::LoginArgs;
+use crate::vocab::{Region, known_machine_types};
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Arg, ArgAction, Args, Command};
 
 /// `machineId` -> `machine-id`: the kebab-case alias every camelCase flag also answers to.
@@ -30,6 +32,7 @@ pub(super) fn value_name(kind: ValueKind) -> &'static str {
         ValueKind::Switch => "true|false",
         ValueKind::OneOf(_) | ValueKind::OneOfOrNull(_) | ValueKind::OneOfAnyCase(_) => "VALUE",
         ValueKind::Region => "REGION",
+        ValueKind::MachineType => "TYPE",
         ValueKind::Month => "YYYY-MM",
         ValueKind::Seconds { .. } => "SECONDS",
     }
@@ -59,12 +62,60 @@ fn param_arg(spec: &CommandSpec, param: &ParamSpec) -> Arg {
     if let Some(default) = param.default {
         arg = arg.help(format!("{} [default: {default}]", param.help));
     }
+    if let Some(values) = suggestions(param.kind) {
+        // Offered by shell completion; the table's own validation decides what is accepted
+        // (and says so in one line naming the flag), so help does not repeat the list.
+        arg = arg
+            .value_parser(Suggested(values))
+            .hide_possible_values(true);
+    }
     match param.kind {
         // A bare switch means true; `--flag false` and `--flag=false` give a value.
         ValueKind::Switch => arg.num_args(0..=1).default_missing_value("true"),
         // Values may start with '-' (a name like "-dash", a negative number to reject with
         // a clear message) instead of being read as flags.
         _ => arg.allow_hyphen_values(true),
+    }
+}
+
+/// The values completion offers for a kind of flag, when it has a known set.
+fn suggestions(kind: ValueKind) -> Option<Vec<&'static str>> {
+    match kind {
+        ValueKind::OneOf(set) | ValueKind::OneOfAnyCase(set) | ValueKind::OneOfOrNull(set) => {
+            Some(set.to_vec())
+        }
+        ValueKind::Region => Some(Region::spellings()),
+        ValueKind::MachineType => Some(known_machine_types().collect()),
+        ValueKind::Switch => Some(vec!["true", "false"]),
+        ValueKind::Text
+        | ValueKind::Id
+        | ValueKind::Count { .. }
+        | ValueKind::Month
+        | ValueKind::Seconds { .. } => None,
+    }
+}
+
+/// A flag value kept as typed (validated later, by the command table), whose likely values
+/// clap's completion scripts offer.
+#[derive(Clone)]
+struct Suggested(Vec<&'static str>);
+
+impl TypedValueParser for Suggested {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|value| PossibleValue::new(*value)),
+        ))
     }
 }
 

@@ -10,6 +10,7 @@ mod errors;
 mod faults;
 mod fixtures;
 mod help;
+mod live;
 mod outputs;
 #[cfg(feature = "emulator")]
 mod session;

@@ -7,8 +7,7 @@
 use super::{CommandId, MachinesCommand};
 use crate::api::spec::*;
 use crate::vocab::{
-    BILLING_TYPES, LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL, MACHINE_TYPES, RESTORE_POINT_FREQUENCIES,
-    WAIT_STATES,
+    BILLING_TYPES, LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL, RESTORE_POINT_FREQUENCIES, WAIT_STATES,
 };
 
 const INTERVAL: ParamSpec = client(
@@ -30,8 +29,6 @@ const WAIT: ParamSpec = client_switch(
 
 use ValueKind::*;
 
-const MACHINE_TYPE: ValueKind = OneOf(MACHINE_TYPES);
-
 const CREATE: &[ParamSpec] = &[
     req(
         "region",
@@ -41,8 +38,8 @@ const CREATE: &[ParamSpec] = &[
     .on_v1(OnV1::Converted(V1Value::RegionCode)),
     req(
         "machineType",
-        MACHINE_TYPE,
-        "Machine type. Valid entries are Air, Standard, Pro, Advanced, GPU+, P4000, P5000, P6000, V100, C1, C2, C3, C4, C5, C6, C7, C8, C9, or C10. You cannot use Windows templates to create CPU-only machine types 'C1' - 'C10'.",
+        MachineType,
+        "Machine type, e.g. C5, P4000, RTX4000, A4000, A100-80G, H100x8. The legacy API takes Air, Standard, Pro, Advanced, GPU+, P4000, P5000, P6000, V100, C1-C10 and the types sold since (RTX4000, RTX5000, A4000, A5000, A6000, V100-32G, A100, A100-80G, H100 and their multi-GPU labels); with --api v1 any type is sent and the service decides. You cannot use Windows templates to create CPU-only machine types 'C1' - 'C10'.",
     ),
     req(
         "size",
@@ -610,8 +607,8 @@ pub const COMMANDS: &[CommandSpec] = &[
             .on_v1(OnV1::Converted(V1Value::RegionCode)),
             req(
                 "machineType",
-                MACHINE_TYPE,
-                "Machine type: one of the machine types of create, e.g. 'GPU+', 'P4000', 'P5000', 'P6000', or 'V100'.",
+                MachineType,
+                "Machine type: one of the machine types of create, e.g. 'GPU+', 'P4000', 'RTX4000', 'A100-80G' (with --api v1, any type the service sells).",
             ),
         ],
         rules: &[],

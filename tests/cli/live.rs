@@ -1,0 +1,124 @@
+//! The live API, faithfully (docs/v1.md): what a legacy script meets on today's Paperspace,
+//! on the wire. Each test states the live behaviour it is built on.
+
+use crate::support::*;
+use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer};
+
+fn v1_cli(sandbox: &Sandbox, server: &MockServer) -> assert_cmd::Command {
+    let mut cmd = sandbox.bare();
+    cmd.env("PAPERSPACE_API", "v1")
+        .env("PAPERSPACE_API_URL", format!("{}/v1", server.uri()))
+        .env("PAPERSPACE_API_KEY", KEY);
+    cmd
+}
+
+fn bearer() -> wiremock::matchers::HeaderExactMatcher {
+    header("authorization", format!("Bearer {KEY}").as_str())
+}
+
+fn create_args(machine_type: &str) -> Vec<&str> {
+    vec![
+        "machines",
+        "create",
+        "--region",
+        "ny2",
+        "--machineType",
+        machine_type,
+        "--size",
+        "100",
+        "--billingType",
+        "hourly",
+        "--machineName",
+        "gpu-box",
+        "--templateId",
+        "tilqt47t",
+    ]
+}
+
+/// The service sells types the 2017 list lacks: v1 sends any type, the legacy backend knows
+/// the ones sold since too, and a type it does not know is a usage error with a hint.
+#[tokio::test]
+async fn machine_types_are_open_on_v1_and_known_ones_work_on_legacy() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    for machine_type in ["A100-80Gx8", "H100", "Quantum-9000"] {
+        Mock::given(method("POST"))
+            .and(path("/v1/machines"))
+            .and(bearer())
+            .and(body_string(format!(
+                r#"{{"region":"ny2","machineType":"{machine_type}","diskSize":100,"name":"gpu-box","templateId":"tilqt47t"}}"#
+            )))
+            .respond_with(json_response(200, r#"{"event":{},"data":{"id":"ps9"}}"#))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let out = run(v1_cli(&sandbox, &server), &create_args(machine_type));
+        assert_eq!(out.code, 0, "{machine_type}: {}", out.stderr);
+    }
+    Mock::given(method("GET"))
+        .and(path("/v1/machine-availability"))
+        .and(query_param("machineType", "RTX5000"))
+        .respond_with(json_response(200, r#"{"available":true}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &[
+            "machines",
+            "availability",
+            "--region",
+            "ny2",
+            "--machineType",
+            "RTX5000",
+        ],
+    );
+    out.assert_success("{\n  \"available\": true\n}\n");
+
+    let legacy = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/machines/createSingleMachinePublic"))
+        .and(body_string(r#"{"region":"East Coast (NY2)","machineType":"H100x8","size":100,"billingType":"hourly","machineName":"gpu-box","templateId":"tilqt47t"}"#))
+        .respond_with(json_response(200, r#"{"id":"ps9"}"#))
+        .expect(1)
+        .mount(&legacy)
+        .await;
+    let out = run(sandbox.cli(&legacy), &create_args("H100x8"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let nothing = MockServer::start().await;
+    expect_no_request(&nothing).await;
+    let out = run(sandbox.cli(&nothing), &create_args("a100-80g"));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with(
+            "error: invalid value 'a100-80g' for --machineType: accepted values are Air, Standard,"
+        ) && out
+            .stderr
+            .ends_with(" (with --api v1 any type is sent); did you mean 'A100-80G'?\n"),
+        "{}",
+        out.stderr
+    );
+    let out = run(sandbox.cli(&nothing), &create_args(" "));
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr, "error: --machineType must not be empty\n");
+}
+
+/// Completion offers the known machine types (and regions), though v1 takes any.
+#[test]
+fn completion_offers_the_known_machine_types() {
+    let sandbox = Sandbox::new();
+    let out = run(sandbox.bare(), &["completion", "fish"]);
+    assert_eq!(out.code, 0);
+    // fish lists the values of `-l machineType` of `create` up to the next `complete` line.
+    let start = out
+        .stdout
+        .find("from create\" -l machineType")
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let rest = &out.stdout[start..];
+    let create_types = &rest[..rest.find("\ncomplete ").unwrap_or(rest.len())];
+    for machine_type in ["A100-80Gx8", "RTX4000", "C10", "GPU+"] {
+        assert!(create_types.contains(machine_type), "{create_types}");
+    }
+}
