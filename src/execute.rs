@@ -5,6 +5,7 @@
 use crate::api::Backend;
 use crate::api::model::Machine;
 use crate::api::plan::{ListPlan, MachineFetch, Paging, Plan, Step, Wait, WaitMachine};
+use crate::api::request::ApiRequest;
 use crate::api::response::decode;
 use crate::api::v1;
 use crate::api::wait::{Baseline, Verdict, assess};
@@ -52,6 +53,11 @@ pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
             }
             return answer.present(body, session.raw);
         }
+        Step::PowerAction {
+            request,
+            machine,
+            already,
+        } => power_action(session, request, machine, already).await?,
         Step::Machine(fetch) => fetch_machine(session, fetch, session.raw).await?,
         Step::List(list) => every_page(session, list).await?,
         Step::Nothing => String::new(),
@@ -64,6 +70,32 @@ pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
             },
         ) => wait_for(session, wait, id).await,
         _ => Ok(output),
+    }
+}
+
+/// A power action on v1, with the legacy promise kept: refused because the machine is already
+/// where the action leads (or on its way there), it is done. Any other refusal stands.
+async fn power_action(
+    session: &Session<'_>,
+    request: &ApiRequest,
+    machine: &ApiRequest,
+    already: &[&str],
+) -> Result<String> {
+    let refusal = match decode(session.transport.send(request).await?) {
+        Ok(body) if session.raw => return Ok(body),
+        Ok(_) => return Ok("{}".to_string()),
+        Err(error) if matches!(error.kind, ErrorKind::Api { status: 400 | 409 }) => error,
+        Err(error) => return Err(error),
+    };
+    let Ok(Ok(body)) = session.transport.send(machine).await.map(decode) else {
+        return Err(refusal);
+    };
+    let state = serde_json::from_str::<v1::wire::Machine>(&body)
+        .ok()
+        .and_then(|m| m.state);
+    match state {
+        Some(state) if already.contains(&state.as_str()) => Ok("{}".to_string()),
+        _ => Err(refusal),
     }
 }
 

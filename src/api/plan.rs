@@ -24,6 +24,13 @@ pub struct Plan {
 pub enum Step {
     /// One request; its answer shown as `answer` says.
     Call { request: ApiRequest, answer: Answer },
+    /// A v1 power action (`spec::V1Op::PowerAction`): `{}` when it is done, and when it is
+    /// refused but `machine` (read then) is in one of the `already` states.
+    PowerAction {
+        request: ApiRequest,
+        machine: ApiRequest,
+        already: &'static [&'static str],
+    },
     /// One machine with its events, in the legacy shape.
     Machine(MachineFetch),
     /// Every page of a list, filtered and windowed here.

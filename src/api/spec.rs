@@ -250,6 +250,13 @@ pub enum V1Op {
         params: V1Params,
         answer: V1Answer,
     },
+    /// A power action. The legacy API answered one whose state is reached or under way with a
+    /// no-op; v1 refuses it ("This machine is currently starting.", docs/v1.md). On a refusal
+    /// the machine is read, and a state in `already` keeps the legacy promise: done, exit 0.
+    PowerAction {
+        route: Route,
+        already: &'static [&'static str],
+    },
     /// The pages of `GET /machines`: the legacy filters v1 has go to the server, the others
     /// are applied to each page, then `--skip`/`--limit`.
     MachineList,

@@ -108,7 +108,7 @@ fn dry_run(base_url: &str, backend: Backend, plans: &[Plan]) -> String {
         let first_page;
         let fetch;
         let requests = match &plan.step {
-            Step::Call { request, .. } => vec![request],
+            Step::Call { request, .. } | Step::PowerAction { request, .. } => vec![request],
             Step::Machine(machine) => machine.requests(),
             Step::List(list) => {
                 first_page = list.first_page();

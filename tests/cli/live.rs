@@ -122,3 +122,99 @@ fn completion_offers_the_known_machine_types() {
         assert!(create_types.contains(machine_type), "{create_types}");
     }
 }
+
+const STARTING: &str = r#"{"message":"This machine is currently starting.","code":"BAD_REQUEST"}"#;
+
+async fn machine_in(server: &MockServer, state: &str) {
+    Mock::given(method("GET"))
+        .and(path("/v1/machines/ps1"))
+        .and(bearer())
+        .respond_with(json_response(
+            200,
+            &format!(r#"{{"id":"ps1","state":"{state}"}}"#),
+        ))
+        .mount(server)
+        .await;
+}
+
+/// The legacy promise: start on a machine already starting or running, stop on one already
+/// stopping or off, is done (exit 0), though v1 refuses it with "This machine is currently
+/// starting." (SkyPilot catches that exact text). A refusal for any other state stands.
+#[tokio::test]
+async fn power_actions_already_under_way_or_done_succeed_on_v1() {
+    let sandbox = Sandbox::new();
+    for (action, state) in [
+        ("start", "starting"),
+        ("start", "ready"),
+        ("stop", "stopping"),
+        ("stop", "off"),
+        ("restart", "restarting"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("PATCH"))
+            .and(path(format!("/v1/machines/ps1/{action}")))
+            .and(bearer())
+            .respond_with(json_response(400, STARTING))
+            .expect(1)
+            .mount(&server)
+            .await;
+        machine_in(&server, state).await;
+        let out = run(
+            v1_cli(&sandbox, &server),
+            &["machines", action, "--machineId", "ps1"],
+        );
+        out.assert_success("{}\n");
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path("/v1/machines/ps1/restart"))
+        .respond_with(json_response(
+            400,
+            r#"{"message":"This machine is off.","code":"BAD_REQUEST"}"#,
+        ))
+        .mount(&server)
+        .await;
+    machine_in(&server, "off").await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &["machines", "restart", "--machineId", "ps1"],
+    );
+    out.assert_error(1, "This machine is off.", Some(400));
+}
+
+/// A start whose first answer was lost is sent again; the second try is refused because the
+/// first one landed, and that is a success too.
+#[tokio::test]
+async fn a_retried_start_whose_first_try_landed_exits_0() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path("/v1/machines/ps1/start"))
+        .respond_with(
+            json_response(200, r#"{"event":{},"data":{}}"#)
+                .set_delay(std::time::Duration::from_secs(20)),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/v1/machines/ps1/start"))
+        .respond_with(json_response(400, STARTING))
+        .expect(1)
+        .mount(&server)
+        .await;
+    machine_in(&server, "starting").await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &[
+            "machines",
+            "start",
+            "--machineId",
+            "ps1",
+            "--request-timeout",
+            "0.3",
+        ],
+    );
+    out.assert_success("{}\n");
+}

@@ -358,10 +358,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         view: ViewKind::Action,
         confirm: None,
         legacy: Route::post("/machines/{machineId}/start"),
-        v1: V1Op::Call {
+        v1: V1Op::PowerAction {
             route: Route::patch("/machines/{machineId}/start"),
-            params: V1Params::None,
-            answer: V1Answer::Empty,
+            already: &["starting", "serviceready", "ready", "restarting"],
         },
         example: "paperspace machines start --machineId psfj3c701",
     },
@@ -386,10 +385,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         view: ViewKind::Action,
         confirm: None,
         legacy: Route::post("/machines/{machineId}/stop"),
-        v1: V1Op::Call {
+        v1: V1Op::PowerAction {
             route: Route::patch("/machines/{machineId}/stop"),
-            params: V1Params::None,
-            answer: V1Answer::Empty,
+            already: &["stopping", "off"],
         },
         example: "paperspace machines stop --machineId psfj3c701",
     },
@@ -414,10 +412,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         view: ViewKind::Action,
         confirm: None,
         legacy: Route::post("/machines/{machineId}/restart"),
-        v1: V1Op::Call {
+        v1: V1Op::PowerAction {
             route: Route::patch("/machines/{machineId}/restart"),
-            params: V1Params::None,
-            answer: V1Answer::Empty,
+            already: &["restarting"],
         },
         example: "paperspace machines restart --machineId psfj3c701",
     },

@@ -78,6 +78,18 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             };
             Ok(Step::Call { request, answer })
         }
+        V1Op::PowerAction { route, already } => Ok(Step::PowerAction {
+            request: ApiRequest {
+                method: route.method,
+                path: route.path.replace("{machineId}", &encode_component(id)),
+                query: Vec::new(),
+                body: None,
+                auth: Auth::Bearer,
+                retry: Retry::declared(inv),
+            },
+            machine: machine_request(id),
+            already,
+        }),
         V1Op::Machine => Ok(Step::Machine(fetch_machine(id))),
         V1Op::MachineList => Ok(Step::List(machine_list(inv))),
         V1Op::Access => access(inv, id),
@@ -218,13 +230,17 @@ fn access(inv: &Invocation, id: &str) -> Result<Step> {
     })
 }
 
-/// A machine and its newest events: two reads.
-pub(crate) fn fetch_machine(id: &str) -> MachineFetch {
-    let machine = ApiRequest::get(
+fn machine_request(id: &str) -> ApiRequest {
+    ApiRequest::get(
         Auth::Bearer,
         format!("/machines/{}", encode_component(id)),
         Vec::new(),
-    );
+    )
+}
+
+/// A machine and its newest events: two reads.
+pub(crate) fn fetch_machine(id: &str) -> MachineFetch {
+    let machine = machine_request(id);
     let events = ApiRequest::get(
         Auth::Bearer,
         "/machine-events".into(),
@@ -333,11 +349,20 @@ mod tests {
 
     #[test]
     fn actions_update_and_access_map_to_their_v1_operations() {
-        let (req, shape) = single(plan_of("stop", &[("machineId", "ps 1")]).unwrap());
+        let Step::PowerAction {
+            request,
+            machine,
+            already,
+        } = plan_of("stop", &[("machineId", "ps 1")]).unwrap()
+        else {
+            panic!("a power action")
+        };
         assert_eq!(
-            (req.method, req.path.as_str(), shape),
-            (HttpMethod::Patch, "/machines/ps%201/stop", Answer::Empty)
+            (request.method, request.path.as_str(), request.body),
+            (HttpMethod::Patch, "/machines/ps%201/stop", None)
         );
+        assert_eq!(machine.path, "/machines/ps%201");
+        assert_eq!(already, ["stopping", "off"]);
         let (req, _) = single(
             plan_of(
                 "update",
