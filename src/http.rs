@@ -378,7 +378,11 @@ fn trace_request(request: &ApiRequest, url: &str, body: Option<&str>) {
         None => url.to_string(),
     };
     let _ = writeln!(err, "> {} {url}", request.method.as_str());
-    let _ = writeln!(err, "> x-api-key: <redacted>");
+    let header = match request.auth {
+        Auth::ApiKeyHeader => "x-api-key: <redacted>",
+        Auth::Bearer => "authorization: Bearer <redacted>",
+    };
+    let _ = writeln!(err, "> {header}");
     if let Some(body) = body {
         let _ = writeln!(err, "> content-type: application/json");
         let _ = writeln!(err, "> {body}");

@@ -73,6 +73,9 @@ pub enum OnV1 {
     Converted(V1Value),
     /// Compared by the client with each machine v1 lists (v1 has no such filter).
     FilteredHere,
+    /// Sent as v1's filter to narrow the pages, and compared here too: v1 matches it loosely
+    /// (a list's `name` matches parts of names, docs/v1.md), the legacy API exactly.
+    SentAndFilteredHere,
     /// Carried out by the client or the route (the id in the path; a list's skip and limit).
     Client,
     /// v1 cannot honour it: a usage error with this reason, nothing sent. A switch is refused
@@ -93,6 +96,9 @@ pub enum V1Value {
     AutoShutdownHours,
     /// v1 bills machines by the hour: `hourly` is honoured (nothing to send), `monthly` refused.
     HourlyBillingOnly,
+    /// `userId: U` → `accessorIds: [U]`: on v1 the machine is the team's and the user gets
+    /// access to it.
+    AccessorIds,
 }
 
 /// Cross-flag rules of the API reference, checked before anything is sent.

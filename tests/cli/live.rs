@@ -218,3 +218,76 @@ async fn a_retried_start_whose_first_try_landed_exits_0() {
     );
     out.assert_success("{}\n");
 }
+
+/// v1's `name` filter matches parts of names (cloudypad re-filters, docs/v1.md): `list --name`
+/// prints only the machines named exactly that. Filters on fields v1 machines lack are usage
+/// errors, never `[]`. Pages are asked for oldest first, in a fixed order.
+#[tokio::test]
+async fn list_filters_mean_what_they_meant() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/machines"))
+        .and(ExactQuery(Some(
+            "name=build&orderBy=dtCreated&order=asc&limit=120",
+        )))
+        .respond_with(json_response(
+            200,
+            r#"{"hasMore":false,"items":[{"id":"ps1","name":"build-2"},{"id":"ps2","name":"build"},{"id":"ps3","name":"rebuild"}]}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &["machines", "list", "--name", "build"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 1, "{}", out.stdout);
+    assert_eq!(listed[0]["id"], "ps2");
+
+    let nothing = MockServer::start().await;
+    expect_no_request(&nothing).await;
+    for lacking in ["userId", "teamId", "scriptId", "dtLastRun"] {
+        run(
+            v1_cli(&sandbox, &nothing),
+            &["machines", "list", &format!("--{lacking}"), "x"],
+        )
+        .assert_error(
+            2,
+            &format!("--{lacking} cannot be used with --api v1: v1 machines have no such field, so nothing would match"),
+            None,
+        );
+    }
+}
+
+/// `usageRate` keeps its legacy meaning, the plan (`<machineType> hourly`), not v1's price;
+/// `create --userId U` gives U access (`accessorIds`); `--debug` shows the header really sent.
+#[tokio::test]
+async fn legacy_fields_keep_their_meaning_and_debug_shows_the_bearer_header() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/machines"))
+        .and(body_string(r#"{"region":"ny2","machineType":"A4000","diskSize":100,"name":"gpu-box","templateId":"tilqt47t","accessorIds":["u42"]}"#))
+        .respond_with(json_response(
+            200,
+            r#"{"event":{"id":"e1"},"data":{"id":"ps9","machineType":"A4000","usageRate":0.76}}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut args = create_args("A4000");
+    args.extend(["--userId", "u42", "--debug"]);
+    let out = run(v1_cli(&sandbox, &server), &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let machine: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(machine["usageRate"], "A4000 hourly");
+    assert!(
+        out.stderr.contains("> authorization: Bearer <redacted>\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("x-api-key") && !out.stderr.contains(KEY));
+}

@@ -210,7 +210,9 @@ async fn list_follows_cursor_pages_and_applies_legacy_filters_and_paging() {
     };
     Mock::given(method("GET"))
         .and(path("/v1/machines"))
-        .and(ExactQuery(Some("region=ams1&limit=120")))
+        .and(ExactQuery(Some(
+            "region=ams1&orderBy=dtCreated&order=asc&limit=120",
+        )))
         .respond_with(json_response(
             200,
             &format!(
@@ -224,7 +226,9 @@ async fn list_follows_cursor_pages_and_applies_legacy_filters_and_paging() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/machines"))
-        .and(ExactQuery(Some("region=ams1&limit=120&after=c2")))
+        .and(ExactQuery(Some(
+            "region=ams1&orderBy=dtCreated&order=asc&limit=120&after=c2",
+        )))
         .respond_with(json_response(
             200,
             &format!(

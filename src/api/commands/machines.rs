@@ -97,11 +97,9 @@ const CREATE: &[ParamSpec] = &[
     opt(
         "userId",
         Text,
-        "If assigning to an existing user other than yourself specify the user ID (mutually exclusive with email, password, firstName, lastName).",
+        "If assigning to an existing user other than yourself specify the user ID (mutually exclusive with email, password, firstName, lastName). With --api v1 the user gets access to the machine (it stays the team's).",
     )
-    .on_v1(OnV1::Refused(
-        "v1 creates machines for the key's owner; give access afterwards with setAccessForUser",
-    )),
+    .on_v1(OnV1::Converted(V1Value::AccessorIds)),
     opt(
         "email",
         Text,
@@ -251,7 +249,7 @@ const LIST: &[ParamSpec] = &[
         "Machine id to match on. Note: must be specified as machineId, not id.",
     )
     .on_v1(OnV1::FilteredHere),
-    opt("name", Text, "Name to match on."),
+    opt("name", Text, "Name to match on (exactly).").on_v1(OnV1::SentAndFilteredHere),
     opt("os", Text, "OS to match on.").on_v1(OnV1::FilteredHere),
     opt("ram", Text, "RAM value to match on.").on_v1(OnV1::FilteredHere),
     opt("cpus", Count { min: 0 }, "CPU count to match on.").on_v1(OnV1::FilteredHere),
@@ -301,15 +299,23 @@ const LIST: &[ParamSpec] = &[
         "region to match on (long name, or ny2, ca1, ams1).",
     )
     .on_v1(OnV1::Converted(V1Value::RegionCode)),
-    opt("userId", Text, "userId to match on.").on_v1(OnV1::FilteredHere),
-    opt("teamId", Text, "teamId to match on.").on_v1(OnV1::FilteredHere),
-    opt("scriptId", Text, "scriptId to match on.").on_v1(OnV1::FilteredHere),
+    opt("userId", Text, "userId to match on.").on_v1(OnV1::Refused(
+        "v1 machines have no such field, so nothing would match",
+    )),
+    opt("teamId", Text, "teamId to match on.").on_v1(OnV1::Refused(
+        "v1 machines have no such field, so nothing would match",
+    )),
+    opt("scriptId", Text, "scriptId to match on.").on_v1(OnV1::Refused(
+        "v1 machines have no such field, so nothing would match",
+    )),
     opt(
         "dtLastRun",
         Text,
         "script date/time last run value to match on.",
     )
-    .on_v1(OnV1::FilteredHere),
+    .on_v1(OnV1::Refused(
+        "v1 machines have no such field, so nothing would match",
+    )),
     client_switch(
         "all",
         "Follow the pages (--limit per page, default 1000, from --skip) until the last, and print one array.",

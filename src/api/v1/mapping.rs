@@ -64,7 +64,11 @@ pub fn machine_to_legacy(machine: &Machine, events: Option<&[Event]>) -> model::
         storage_total: number_text(&machine.storage_total),
         storage_used: number_text(&machine.storage_used),
         machine_type: machine.machine_type.clone(),
-        usage_rate: number_text(&machine.usage_rate),
+        // The legacy field names the plan ("C5 hourly"); v1's is a price. v1 bills by the hour.
+        usage_rate: machine
+            .machine_type
+            .as_ref()
+            .map(|machine_type| format!("{machine_type} hourly")),
         shutdown_timeout_in_hours: match machine.auto_shutdown_enabled {
             Some(false) => None,
             _ => whole(&machine.auto_shutdown_timeout),
@@ -109,7 +113,7 @@ mod tests {
     #[test]
     fn a_v1_machine_reads_as_a_legacy_one() {
         let v1: Machine = serde_json::from_str(
-            r#"{"id":"ps1","name":"n","state":"ready","ram":8589934592,"cpus":4,"region":"ams1","privateIp":"10.0.0.2","publicIp":null,"publicIpType":"dynamic","autoSnapshotFrequency":"weekly","autoShutdownEnabled":true,"autoShutdownTimeout":8,"usageRate":0.45,"accelerators":[{"name":"A100","memory":null,"count":1}]}"#,
+            r#"{"id":"ps1","name":"n","state":"ready","ram":8589934592,"cpus":4,"region":"ams1","privateIp":"10.0.0.2","publicIp":null,"publicIpType":"dynamic","autoSnapshotFrequency":"weekly","autoShutdownEnabled":true,"autoShutdownTimeout":8,"machineType":"A100","usageRate":0.45,"accelerators":[{"name":"A100","memory":null,"count":1}]}"#,
         )
         .unwrap();
         let event: Event = serde_json::from_str(r#"{"id":"e1","name":"start","state":"error","error":"no capacity","dtCreated":"2026-01-01T00:00:00.000Z"}"#).unwrap();
@@ -121,7 +125,10 @@ mod tests {
         assert_eq!(legacy["dynamicPublicIp"], true);
         assert_eq!(legacy["autoSnapshotFrequency"], "week");
         assert_eq!(legacy["shutdownTimeoutInHours"], 8);
-        assert_eq!(legacy["usageRate"], "0.45");
+        assert_eq!(
+            legacy["usageRate"], "A100 hourly",
+            "the plan, not v1's price"
+        );
         assert_eq!(legacy["events"][0]["errorMsg"], "no capacity");
         assert_eq!(legacy["events"][0]["handle"], "e1");
         let keys: Vec<&String> = legacy.as_object().unwrap().keys().collect();

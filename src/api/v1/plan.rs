@@ -141,6 +141,9 @@ fn machine_body(inv: &Invocation) -> Map<String, Value> {
                     frequency.map_or(Value::Null, |f| f.v1.into()),
                 );
             }
+            OnV1::Converted(V1Value::AccessorIds) => {
+                body.insert("accessorIds".into(), Value::Array(vec![value.to_json()]));
+            }
             OnV1::Converted(V1Value::AutoShutdownHours) => {
                 if let ParamValue::Count(hours) = value {
                     body.insert("autoShutdownTimeout".into(), (*hours).into());
@@ -149,6 +152,7 @@ fn machine_body(inv: &Invocation) -> Map<String, Value> {
             }
             OnV1::Converted(V1Value::PublicIpType | V1Value::HourlyBillingOnly)
             | OnV1::FilteredHere
+            | OnV1::SentAndFilteredHere
             | OnV1::Client
             | OnV1::Refused(_) => {}
         }
@@ -166,7 +170,9 @@ fn machine_body(inv: &Invocation) -> Map<String, Value> {
 fn query_pairs(inv: &Invocation) -> Vec<(String, String)> {
     sent(inv)
         .filter_map(|(name, v1, value)| match v1 {
-            OnV1::Same => Some((name.to_string(), value.to_query_text())),
+            OnV1::Same | OnV1::SentAndFilteredHere => {
+                Some((name.to_string(), value.to_query_text()))
+            }
             OnV1::Renamed(v1_name) => Some((v1_name.to_string(), value.to_query_text())),
             OnV1::Converted(V1Value::RegionCode) => Some(("region".into(), region_code(value))),
             _ => None,
@@ -179,10 +185,15 @@ fn query_pairs(inv: &Invocation) -> Vec<(String, String)> {
 fn machine_list(inv: &Invocation) -> ListPlan {
     let mut filters = Vec::new();
     for (name, v1, value) in sent(inv) {
-        if v1 == OnV1::FilteredHere {
+        if matches!(v1, OnV1::FilteredHere | OnV1::SentAndFilteredHere) {
             filters.push((name.to_string(), value.to_query_text()));
         }
     }
+    // Oldest first, as the legacy API listed machines, and in a fixed order so `--skip` and
+    // `--limit` pages are stable (v1's own default is newest first).
+    let mut query = query_pairs(inv);
+    query.push(("orderBy".into(), "dtCreated".into()));
+    query.push(("order".into(), "asc".into()));
     let window = if inv.is_set("all") {
         Window::ALL
     } else {
@@ -192,7 +203,7 @@ fn machine_list(inv: &Invocation) -> ListPlan {
         }
     };
     ListPlan {
-        request: ApiRequest::get(Auth::Bearer, "/machines".into(), query_pairs(inv)),
+        request: ApiRequest::get(Auth::Bearer, "/machines".into(), query),
         paging: Paging::Cursor {
             page_size: PAGE_LIMIT,
         },
@@ -313,7 +324,6 @@ mod tests {
         ];
         for (flag, value) in [
             ("teamId", "te1"),
-            ("userId", "u1"),
             ("notificationEmail", "a@b.c"),
             ("billingType", "monthly"),
         ] {
@@ -413,6 +423,29 @@ mod tests {
     }
 
     #[test]
+    fn a_user_for_a_new_machine_gets_access_to_it() {
+        let (req, _) = single(
+            plan_of(
+                "create",
+                &[
+                    ("region", "ny2"),
+                    ("machineType", "C5"),
+                    ("size", "50"),
+                    ("billingType", "hourly"),
+                    ("machineName", "b"),
+                    ("templateId", "t"),
+                    ("userId", "u1"),
+                ],
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            req.body_text().unwrap(),
+            r#"{"region":"ny2","machineType":"C5","diskSize":50,"name":"b","templateId":"t","accessorIds":["u1"]}"#
+        );
+    }
+
+    #[test]
     fn list_splits_filters_between_the_server_and_the_client() {
         let Step::List(plan) = plan_of(
             "list",
@@ -429,9 +462,29 @@ mod tests {
         };
         assert_eq!(
             plan.request.query,
-            [("region".into(), "ca1".into()), ("name".into(), "x".into())]
+            [
+                ("region".into(), "ca1".into()),
+                ("name".into(), "x".into()),
+                ("orderBy".into(), "dtCreated".into()),
+                ("order".into(), "asc".into())
+            ]
         );
-        assert_eq!(plan.filters, [("state".to_string(), "off".to_string())]);
+        assert_eq!(
+            plan.filters,
+            [
+                ("state".to_string(), "off".to_string()),
+                ("name".to_string(), "x".to_string())
+            ]
+        );
+        for lacking in ["userId", "teamId", "scriptId", "dtLastRun"] {
+            let err = plan_of("list", &[(lacking, "x")]).unwrap_err();
+            assert_eq!(
+                err.message,
+                format!(
+                    "--{lacking} cannot be used with --api v1: v1 machines have no such field, so nothing would match"
+                )
+            );
+        }
         assert_eq!(
             plan.window,
             Window {
