@@ -31,6 +31,16 @@ pub enum ErrorKind {
 pub struct CliError {
     pub kind: ErrorKind,
     pub message: String,
+    /// What an API's error body said beyond its message (v1's `code` and `details`).
+    pub detail: Option<Box<ApiDetail>>,
+}
+
+/// The parts of an API error body a user or a script may need besides its message: v1's
+/// `code` (`BAD_REQUEST`, `NOT_FOUND`, ...) and `details` (which field, what was wrong).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApiDetail {
+    pub code: Option<String>,
+    pub details: Option<serde_json::Value>,
 }
 
 pub type Result<T, E = CliError> = std::result::Result<T, E>;
@@ -60,7 +70,17 @@ impl CliError {
         } else {
             message
         };
-        CliError { kind, message }
+        CliError {
+            kind,
+            message,
+            detail: None,
+        }
+    }
+
+    /// The same error with what the API's body said beyond its message.
+    pub fn with_detail(mut self, detail: ApiDetail) -> CliError {
+        self.detail = Some(Box::new(detail)).filter(|d| d.code.is_some() || d.details.is_some());
+        self
     }
 
     pub fn usage(message: impl Into<String>) -> CliError {

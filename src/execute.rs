@@ -5,8 +5,8 @@
 use crate::api::Backend;
 use crate::api::model::Machine;
 use crate::api::plan::{ListPlan, MachineFetch, Paging, Plan, Step, Wait, WaitMachine};
-use crate::api::request::ApiRequest;
-use crate::api::response::decode;
+use crate::api::request::{ApiRequest, Auth};
+use crate::api::response::{decode, decode_v1};
 use crate::api::v1;
 use crate::api::wait::{Baseline, Verdict, assess};
 use crate::error::{CliError, ErrorKind, Result};
@@ -26,6 +26,15 @@ pub struct Session<'a> {
     pub progress: &'a Progress,
 }
 
+/// Send one request and decode its answer as its API's rules say.
+async fn call(session: &Session<'_>, request: &ApiRequest) -> Result<String> {
+    let response = session.transport.send(request).await?;
+    match request.auth {
+        Auth::ApiKeyHeader => decode(response),
+        Auth::Bearer => decode_v1(response),
+    }
+}
+
 /// Carry out every plan, at most `concurrency` at a time; results come back in input order.
 pub async fn perform_all(
     session: &Session<'_>,
@@ -43,7 +52,7 @@ pub async fn perform_all(
 pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
     let output = match &plan.step {
         Step::Call { request, answer } => {
-            let body = decode(session.transport.send(request).await?)?;
+            let body = call(session, request).await?;
             if let Some(wait) = &plan.wait {
                 let id = match &wait.machine {
                     WaitMachine::Named(id) => id.clone(),
@@ -81,13 +90,13 @@ async fn power_action(
     machine: &ApiRequest,
     already: &[&str],
 ) -> Result<String> {
-    let refusal = match decode(session.transport.send(request).await?) {
+    let refusal = match call(session, request).await {
         Ok(body) if session.raw => return Ok(body),
         Ok(_) => return Ok("{}".to_string()),
         Err(error) if matches!(error.kind, ErrorKind::Api { status: 400 | 409 }) => error,
         Err(error) => return Err(error),
     };
-    let Ok(Ok(body)) = session.transport.send(machine).await.map(decode) else {
+    let Ok(body) = call(session, machine).await else {
         return Err(refusal);
     };
     let state = serde_json::from_str::<v1::wire::Machine>(&body)
@@ -102,15 +111,14 @@ async fn power_action(
 /// A machine with its events as legacy JSON (`raw`: v1's own machine, without events). On v1
 /// the machine and its events are asked for together, so the answer costs one round trip.
 async fn fetch_machine(session: &Session<'_>, fetch: &MachineFetch, raw: bool) -> Result<String> {
-    let transport = session.transport;
     match fetch {
-        MachineFetch::Legacy(request) => decode(transport.send(request).await?),
-        MachineFetch::V1 { machine, .. } if raw => decode(transport.send(machine).await?),
+        MachineFetch::Legacy(request) => call(session, request).await,
+        MachineFetch::V1 { machine, .. } if raw => call(session, machine).await,
         MachineFetch::V1 { machine, events } => {
-            let (machine, events) = tokio::join!(transport.send(machine), transport.send(events));
+            let (machine, events) = tokio::join!(call(session, machine), call(session, events));
             // The machine's own error (a 404, say) is the one to report.
-            let machine: v1::wire::Machine = v1::parse(&decode(machine?)?)?;
-            let events: v1::wire::Page<v1::wire::Event> = v1::parse(&decode(events?)?)?;
+            let machine: v1::wire::Machine = v1::parse(&machine?)?;
+            let events: v1::wire::Page<v1::wire::Event> = v1::parse(&events?)?;
             Ok(v1::mapping::machine_json(&machine, Some(&events.items)))
         }
     }
@@ -131,7 +139,7 @@ async fn every_page(session: &Session<'_>, list: &ListPlan) -> Result<String> {
         request
             .query
             .extend(list.paging.page_query(offset, cursor.as_deref()));
-        let body = decode(session.transport.send(&request).await?)?;
+        let body = call(session, &request).await?;
         let more = match list.paging {
             Paging::Offset { page_size, .. } => {
                 let page: Vec<&RawValue> = serde_json::from_str(&body).map_err(|_| {

@@ -21,6 +21,7 @@ const MAX_REDIRECTS: usize = 5;
 /// Statuses worth another try: the server asked us to slow down, or a gateway in front of it
 /// could not reach it.
 const RETRY_STATUSES: &[u16] = &[429, 502, 503, 504];
+const TOO_MANY_REQUESTS: u16 = 429;
 /// The first pause between tries; it doubles each time, with jitter, up to `MAX_BACKOFF`.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
@@ -132,8 +133,8 @@ impl Transport {
 
     /// Send a request, trying again (at most `retries` times, with exponential backoff and
     /// jitter, or after the server's `Retry-After`) when that is safe and worth it: a failure
-    /// to connect, for any request; no answer, 429, 502, 503 or 504, for a request that may
-    /// be resent (its `Retry`, from the command table). A request that may not be resent and
+    /// to connect or a 429, for any request; no answer, 502, 503 or 504, for a request that
+    /// may be resent (its `Retry`, from the command table). A request that may not be resent and
     /// whose answer was lost fails with a message saying the outcome is unknown and how to check.
     pub async fn send(&self, request: &ApiRequest) -> Result<RawResponse> {
         let mut tries_left = self.retries;
@@ -141,8 +142,12 @@ impl Transport {
         loop {
             let (outcome, retry_after) = match self.send_once(request).await {
                 Ok(answer) => {
-                    let worth_retrying =
-                        RETRY_STATUSES.contains(&answer.response.status) && request.may_resend();
+                    let status = answer.response.status;
+                    // A 429 means the request was turned away unread: sending it again is safe
+                    // for any request, create included. A gateway's 502/503/504 may come after
+                    // the API did the work, so only what may be resent is.
+                    let worth_retrying = status == TOO_MANY_REQUESTS
+                        || (RETRY_STATUSES.contains(&status) && request.may_resend());
                     let retry_after = answer.retry_after;
                     (Ok(answer.response), worth_retrying.then_some(retry_after))
                 }

@@ -2,7 +2,7 @@
 //! The rules are docs/compatibility.md's ("Output", "Errors", "Honest errors"): honest messages, the real HTTP status,
 //! never a whole HTML page, never a silent success on a body we cannot read.
 
-use crate::error::{CliError, ErrorKind, Result};
+use crate::error::{ApiDetail, CliError, ErrorKind, Result};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -19,6 +19,29 @@ pub struct RawResponse {
 
 /// The longest excerpt of a non-JSON body that goes into a message.
 const EXCERPT_CHARS: usize = 160;
+
+/// Decode a v1 response: as `decode`, and a 2xx whose body is an error object (`code` and
+/// `message`, and at most one more key: what pspace's client takes for an error, docs/v1.md)
+/// is that error.
+pub(crate) fn decode_v1(resp: RawResponse) -> Result<String> {
+    if (200..300).contains(&resp.status)
+        && let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&resp.body)
+        && body.len() <= 3
+        && body.get("code").is_some_and(Value::is_string)
+        && body.get("message").is_some_and(Value::is_string)
+    {
+        let body = Value::Object(body);
+        let message = api_message(&body).unwrap_or_else(|| reason_or_status(&resp));
+        return Err(CliError::new(
+            ErrorKind::Api {
+                status: resp.status,
+            },
+            message,
+        )
+        .with_detail(api_detail(&body)));
+    }
+    decode(resp)
+}
 
 /// Decode a response: the JSON text of a 2xx, checked to be JSON (an empty body reads as
 /// `{}`), or the error the user should see. The text is kept as sent so output can print
@@ -81,10 +104,13 @@ pub(crate) fn error_from_response(resp: &RawResponse) -> CliError {
             ),
         );
     }
-    let message = match serde_json::from_slice::<Value>(&resp.body) {
+    let (message, detail) = match serde_json::from_slice::<Value>(&resp.body) {
         // A JSON body without a message says nothing more than the status does.
-        Ok(body) => Some(api_message(&body).unwrap_or_else(|| reason_or_status(resp))),
-        Err(_) => None,
+        Ok(body) => (
+            Some(api_message(&body).unwrap_or_else(|| reason_or_status(resp))),
+            api_detail(&body),
+        ),
+        Err(_) => (None, ApiDetail::default()),
     };
     let message = message.unwrap_or_else(|| {
         let text = excerpt(&resp.body);
@@ -94,7 +120,7 @@ pub(crate) fn error_from_response(resp: &RawResponse) -> CliError {
             format!("{}: {text}", status_line(resp))
         }
     });
-    CliError::new(kind, message)
+    CliError::new(kind, message).with_detail(detail)
 }
 
 fn reason_or_status(resp: &RawResponse) -> String {
@@ -116,6 +142,22 @@ fn api_message(body: &Value) -> Option<String> {
     non_empty(body.pointer("/error/message"))
         .or_else(|| non_empty(body.get("message")))
         .or_else(|| non_empty(body.get("error")))
+}
+
+/// v1's `code` and `details` (or the `issues` some of its errors carry, docs/v1.md).
+fn api_detail(body: &Value) -> ApiDetail {
+    ApiDetail {
+        code: body
+            .get("code")
+            .and_then(Value::as_str)
+            .filter(|code| !code.trim().is_empty())
+            .map(str::to_string),
+        details: ["details", "issues"]
+            .iter()
+            .filter_map(|key| body.get(*key))
+            .find(|value| !value.is_null())
+            .cloned(),
+    }
 }
 
 /// The first line of text of a body, with HTML tags removed and length bounded: enough to
@@ -214,6 +256,45 @@ mod tests {
                 "the real status wins over the body's"
             );
         }
+    }
+
+    #[test]
+    fn a_v1_error_object_in_a_success_is_an_error_and_codes_and_details_are_kept() {
+        let err = decode_v1(resp(
+            200,
+            "OK",
+            r#"{"code":"NOT_FOUND","message":"No such machine"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (err.kind.clone(), err.message.as_str()),
+            (ErrorKind::Api { status: 200 }, "No such machine")
+        );
+        assert_eq!(err.detail.unwrap().code.as_deref(), Some("NOT_FOUND"));
+        // A machine happens to have a `message`-less shape; more keys are an answer.
+        for answer in [
+            r#"{"code":"x","message":"y","a":1,"b":2}"#,
+            r#"{"id":"ps1"}"#,
+            r#"{"code":1,"message":"y"}"#,
+        ] {
+            assert!(decode_v1(resp(200, "OK", answer)).is_ok(), "{answer}");
+        }
+        let err = decode(resp(
+            400,
+            "Bad Request",
+            r#"{"message":"Invalid","code":"BAD_REQUEST","details":{"diskSize":"Required"}}"#,
+        ))
+        .unwrap_err();
+        let detail = err.detail.unwrap();
+        assert_eq!(detail.code.as_deref(), Some("BAD_REQUEST"));
+        assert_eq!(detail.details.unwrap()["diskSize"], "Required");
+        let legacy = decode(resp(
+            404,
+            "Not Found",
+            r#"{"error":{"name":"Error","status":404,"message":"Not found"}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(legacy.detail, None);
     }
 
     #[test]

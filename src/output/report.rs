@@ -190,10 +190,7 @@ fn show_many(successes: &[(&Invocation, String)], presentation: &Presentation) -
 fn batch_error_item(machine_id: &str, error: &CliError) -> String {
     let mut object = serde_json::Map::new();
     object.insert("machineId".into(), machine_id.into());
-    object.insert("error".into(), error.message.clone().into());
-    if let Some(status) = error.http_status() {
-        object.insert("status".into(), status.into());
-    }
+    object.extend(super::error_object(error));
     serde_json::Value::Object(object).to_string()
 }
 

@@ -179,7 +179,11 @@ async fn power_actions_already_under_way_or_done_succeed_on_v1() {
         v1_cli(&sandbox, &server),
         &["machines", "restart", "--machineId", "ps1"],
     );
-    out.assert_error(1, "This machine is off.", Some(400));
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: This machine is off. (HTTP 400, BAD_REQUEST)\n"
+    );
 }
 
 /// A start whose first answer was lost is sent again; the second try is refused because the
@@ -290,4 +294,93 @@ async fn legacy_fields_keep_their_meaning_and_debug_shows_the_bearer_header() {
         out.stderr
     );
     assert!(!out.stderr.contains("x-api-key") && !out.stderr.contains(KEY));
+}
+
+/// v1 errors carry a `code` and `details`: the stderr line names the failing field, the JSON
+/// error object carries both. A 2xx whose body is a v1 error object is that error (pspace's
+/// client reads it so). A 429 is tried again after its Retry-After for every request, create
+/// included: nothing was done.
+#[tokio::test]
+async fn v1_errors_show_their_code_and_details_and_429_is_retried_for_create_too() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(
+            400,
+            r#"{"message":"Invalid request body","code":"BAD_REQUEST","details":{"name":"String must contain at least 1 character(s)"}}"#,
+        ))
+        .mount(&server)
+        .await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &[
+            "machines",
+            "update",
+            "--machineId",
+            "ps1",
+            "--machineName",
+            "x",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: Invalid request body: name: String must contain at least 1 character(s) (HTTP 400, BAD_REQUEST)\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "{\n  \"error\": \"Invalid request body\",\n  \"status\": 400,\n  \"code\": \"BAD_REQUEST\",\n  \"details\": {\n    \"name\": \"String must contain at least 1 character(s)\"\n  }\n}\n"
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(
+            200,
+            r#"{"code":"UNAUTHORIZED","message":"You must be logged in"}"#,
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/machine-events"))
+        .respond_with(json_response(200, r#"{"hasMore":false,"items":[]}"#))
+        .mount(&server)
+        .await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &["machines", "show", "--machineId", "ps1"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        "error: You must be logged in (HTTP 200, UNAUTHORIZED)\n"
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/machines"))
+        .respond_with(
+            json_response(
+                429,
+                r#"{"message":"Too many requests","code":"TOO_MANY_REQUESTS"}"#,
+            )
+            .insert_header("retry-after", "0"),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/machines"))
+        .respond_with(json_response(200, r#"{"event":{},"data":{"id":"ps7"}}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run(v1_cli(&sandbox, &server), &create_args("C5"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["id"],
+        "ps7"
+    );
 }

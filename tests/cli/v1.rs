@@ -316,11 +316,19 @@ async fn v1_errors_keep_their_message_and_status() {
         ))
         .mount(&server)
         .await;
-    run(
+    let out = run(
         v1_cli(&sandbox, &server),
         &["machines", "show", "--machineId", "nope"],
-    )
-    .assert_error(1, "Machine not found", Some(404));
+    );
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout,
+        "{\n  \"error\": \"Machine not found\",\n  \"status\": 404,\n  \"code\": \"NOT_FOUND\"\n}\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "error: Machine not found (HTTP 404, NOT_FOUND)\n"
+    );
     let out = run(
         v1_cli(&sandbox, &server),
         &[
