@@ -5,7 +5,7 @@
 use crate::api::Backend;
 use crate::api::model::Machine;
 use crate::api::plan::{ListPlan, MachineFetch, Paging, Plan, Step, Wait, WaitMachine};
-use crate::api::request::{ApiRequest, Auth};
+use crate::api::request::{ApiRequest, Auth, encode_component};
 use crate::api::response::{decode, decode_v1};
 use crate::api::v1;
 use crate::api::wait::{Baseline, Verdict, assess};
@@ -67,6 +67,11 @@ pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
             machine,
             already,
         } => power_action(session, request, machine, already).await?,
+        Step::DestroyReleasingIp {
+            machine,
+            release,
+            delete,
+        } => destroy_releasing_ip(session, machine, release, delete).await?,
         Step::Machine(fetch) => fetch_machine(session, fetch, session.raw).await?,
         Step::List(list) => every_page(session, list).await?,
         Step::Nothing => String::new(),
@@ -105,6 +110,45 @@ async fn power_action(
     match state {
         Some(state) if already.contains(&state.as_str()) => Ok("{}".to_string()),
         _ => Err(refusal),
+    }
+}
+
+/// Destroy a v1 machine and release its static public IP: the address first (once the
+/// machine is gone, nothing says which address was its), then the machine. A failure says what
+/// was done and what was not.
+async fn destroy_releasing_ip(
+    session: &Session<'_>,
+    machine: &ApiRequest,
+    release: &ApiRequest,
+    delete: &ApiRequest,
+) -> Result<String> {
+    let read: v1::wire::Machine = v1::parse(&call(session, machine).await?)?;
+    let static_ip = read
+        .public_ip
+        .filter(|_| read.public_ip_type.as_deref() == Some("static"));
+    if let Some(ip) = &static_ip {
+        let mut release = release.clone();
+        release.path = release.path.replace("{ip}", &encode_component(ip));
+        call(session, &release).await.map_err(|e| CliError {
+            message: format!(
+                "could not release public IP {ip} ({}); the machine was not destroyed",
+                e.message
+            ),
+            ..e
+        })?;
+    }
+    let deleted = call(session, delete).await;
+    match (deleted, static_ip) {
+        (Ok(body), _) if session.raw => Ok(body),
+        (Ok(_), _) => Ok("{}".to_string()),
+        (Err(e), Some(ip)) => Err(CliError {
+            message: format!(
+                "released public IP {ip}, but the machine was not destroyed: {}",
+                e.message
+            ),
+            ..e
+        }),
+        (Err(e), None) => Err(e),
     }
 }
 

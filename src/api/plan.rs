@@ -31,6 +31,14 @@ pub enum Step {
         machine: ApiRequest,
         already: &'static [&'static str],
     },
+    /// v1's destroy that also releases the machine's static public IP: read the machine,
+    /// release its static address (`release`, whose path's `{ip}` is that address), then
+    /// delete the machine.
+    DestroyReleasingIp {
+        machine: ApiRequest,
+        release: ApiRequest,
+        delete: ApiRequest,
+    },
     /// One machine with its events, in the legacy shape.
     Machine(MachineFetch),
     /// Every page of a list, filtered and windowed here.

@@ -99,6 +99,9 @@ pub enum V1Value {
     /// `userId: U` → `accessorIds: [U]`: on v1 the machine is the team's and the user gets
     /// access to it.
     AccessorIds,
+    /// `releasePublicIp: true` on destroy: v1's delete keeps a static address in the account,
+    /// so it is released first with `DELETE /public-ips/{ip}` (as cloudypad does, docs/v1.md).
+    ReleasesStaticIp,
 }
 
 /// Cross-flag rules of the API reference, checked before anything is sent.

@@ -110,6 +110,11 @@ fn dry_run(base_url: &str, backend: Backend, plans: &[Plan]) -> String {
         let requests = match &plan.step {
             Step::Call { request, .. } | Step::PowerAction { request, .. } => vec![request],
             Step::Machine(machine) => machine.requests(),
+            Step::DestroyReleasingIp {
+                machine,
+                release,
+                delete,
+            } => vec![machine, release, delete],
             Step::List(list) => {
                 first_page = list.first_page();
                 vec![&first_page]

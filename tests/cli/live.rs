@@ -384,3 +384,158 @@ async fn v1_errors_show_their_code_and_details_and_429_is_retried_for_create_too
         "ps7"
     );
 }
+
+/// Public IPs are never dropped by accident: `--assignPublicIp false` and
+/// `--dynamicPublicIp false` send no `publicIpType` (the machine keeps its address), and
+/// `destroy --releasePublicIp` releases a static address (`DELETE /public-ips/{ip}`, as
+/// cloudypad does, since v1's delete keeps it) before deleting the machine; a failure says
+/// what was and was not done.
+#[tokio::test]
+async fn public_ips_are_released_only_when_asked() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/v1/machines/ps1"))
+        .and(body_string(r#"{"name":"kept"}"#))
+        .respond_with(json_response(
+            200,
+            r#"{"data":{"id":"ps1","name":"kept","publicIp":"1.2.3.4","publicIpType":"static"}}"#,
+        ))
+        .expect(2)
+        .mount(&server)
+        .await;
+    for flag in ["--assignPublicIp", "--dynamicPublicIp"] {
+        let out = run(
+            v1_cli(&sandbox, &server),
+            &[
+                "machines",
+                "update",
+                "--machineId",
+                "ps1",
+                "--machineName",
+                "kept",
+                flag,
+                "false",
+            ],
+        );
+        assert_eq!(out.code, 0, "{flag}: {}", out.stderr);
+    }
+
+    let static_machine = r#"{"id":"ps1","publicIp":"1.2.3.4","publicIpType":"static"}"#;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(200, static_machine))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/public-ips/1.2.3.4"))
+        .and(bearer())
+        .respond_with(json_response(200, r#"{"ip":"1.2.3.4"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(200, r#"{"event":{},"data":{"id":"ps1"}}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    run(
+        v1_cli(&sandbox, &server),
+        &[
+            "machines",
+            "destroy",
+            "--machineId",
+            "ps1",
+            "--releasePublicIp",
+        ],
+    )
+    .assert_success("{}\n");
+    let requests = server.received_requests().await.unwrap();
+    let order: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "GET /v1/machines/ps1",
+            "DELETE /v1/public-ips/1.2.3.4",
+            "DELETE /v1/machines/ps1"
+        ]
+    );
+
+    // The address could not be released: the machine is left as it was.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(200, static_machine))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/public-ips/1.2.3.4"))
+        .respond_with(json_response(
+            403,
+            r#"{"message":"Forbidden","code":"FORBIDDEN"}"#,
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(200, "{}"))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &[
+            "machines",
+            "destroy",
+            "--machineId",
+            "ps1",
+            "--releasePublicIp",
+        ],
+    );
+    assert_eq!(out.code, 4);
+    assert_eq!(
+        out.stderr,
+        "error: could not release public IP 1.2.3.4 (Forbidden); the machine was not destroyed (HTTP 403, FORBIDDEN)\n"
+    );
+
+    // Released, then the delete failed: both said.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(200, static_machine))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/public-ips/1.2.3.4"))
+        .respond_with(json_response(200, r#"{"ip":"1.2.3.4"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/machines/ps1"))
+        .respond_with(json_response(
+            400,
+            r#"{"message":"Turn the machine off first","code":"BAD_REQUEST"}"#,
+        ))
+        .mount(&server)
+        .await;
+    let out = run(
+        v1_cli(&sandbox, &server),
+        &[
+            "machines",
+            "destroy",
+            "--machineId",
+            "ps1",
+            "--releasePublicIp",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error: released public IP 1.2.3.4, but the machine was not destroyed: Turn the machine off first (HTTP 400, BAD_REQUEST)\n"
+    );
+}

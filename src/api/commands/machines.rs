@@ -219,13 +219,13 @@ const UPDATE: &[ParamSpec] = &[
     opt(
         "dynamicPublicIp",
         Switch,
-        "If true, assigns a new public ip address on machine start and releases it from the account on machine stop.",
+        "If true, assigns a new public ip address on machine start and releases it from the account on machine stop. False leaves the machine's address as it is.",
     )
     .on_v1(OnV1::Converted(V1Value::PublicIpType)),
     opt(
         "assignPublicIp",
         Switch,
-        "If true, assigns a new static public ip address for the machine.",
+        "If true, assigns a new static public ip address for the machine. False leaves the machine's address as it is: a static address is removed only by releasing it (destroy --releasePublicIp).",
     )
     .on_v1(OnV1::Converted(V1Value::PublicIpType)),
 ];
@@ -437,9 +437,9 @@ pub const COMMANDS: &[CommandSpec] = &[
             opt(
                 "releasePublicIp",
                 Switch,
-                "Releases any assigned public ip address for the machine; defaults to false.",
+                "Releases any assigned public ip address for the machine; defaults to false. Without it a static address stays in the account (and is billed).",
             )
-            .on_v1(OnV1::Refused("v1's delete has no such option")),
+            .on_v1(OnV1::Converted(V1Value::ReleasesStaticIp)),
             client_switch(
                 "yes",
                 "Do not ask for confirmation (asked only when stdin and stderr are terminals).",

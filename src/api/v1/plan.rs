@@ -5,7 +5,7 @@
 use super::PAGE_LIMIT;
 use crate::api::params::{Invocation, ParamValue, check_path_segment};
 use crate::api::plan::{Answer, Items, ListPlan, MachineFetch, Paging, Step, Window};
-use crate::api::request::{ApiRequest, Auth, Retry, encode_component};
+use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
 use crate::api::spec::{OnV1, Targets, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
 use crate::error::{CliError, Result};
 use crate::vocab::{Region, SnapshotFrequency};
@@ -71,6 +71,22 @@ pub fn step(inv: &Invocation) -> Result<Step> {
                 auth: Auth::Bearer,
                 retry: Retry::declared(inv),
             };
+            let releases_ip = sent(inv).any(|(_, v1, value)| {
+                v1 == OnV1::Converted(V1Value::ReleasesStaticIp) && *value == ParamValue::Bool(true)
+            });
+            if releases_ip {
+                let release = ApiRequest {
+                    method: HttpMethod::Delete,
+                    // `{ip}`: the address the machine has, filled in once it has been read.
+                    path: "/public-ips/{ip}".to_string(),
+                    ..request.clone()
+                };
+                return Ok(Step::DestroyReleasingIp {
+                    machine: machine_request(id),
+                    release,
+                    delete: request,
+                });
+            }
             let answer = match answer {
                 V1Answer::ActionMachine => Answer::V1ActionMachine,
                 V1Answer::Empty => Answer::Empty,
@@ -105,13 +121,14 @@ fn region_code(value: &ParamValue) -> String {
     Region::find(&long_name).map_or(long_name, |r| r.code.to_string())
 }
 
-/// `assignPublicIp` / `dynamicPublicIp` as v1's one `publicIpType`.
+/// `assignPublicIp` / `dynamicPublicIp` as v1's one `publicIpType`. Only `true` asks for an
+/// address: `false` leaves the machine's as it is (`none` would drop a static address the user
+/// pays for and may have given out; releasing one is asked for by name, docs/v1.md).
 fn public_ip_type(inv: &Invocation) -> Option<&'static str> {
     match (inv.switch("assignPublicIp"), inv.switch("dynamicPublicIp")) {
         (Some(true), _) => Some("static"),
         (_, Some(true)) => Some("dynamic"),
-        (None, None) => None,
-        _ => Some("none"),
+        _ => None,
     }
 }
 
@@ -150,7 +167,9 @@ fn machine_body(inv: &Invocation) -> Map<String, Value> {
                     auto_shutdown = Some(*hours > 0);
                 }
             }
-            OnV1::Converted(V1Value::PublicIpType | V1Value::HourlyBillingOnly)
+            OnV1::Converted(
+                V1Value::PublicIpType | V1Value::HourlyBillingOnly | V1Value::ReleasesStaticIp,
+            )
             | OnV1::FilteredHere
             | OnV1::SentAndFilteredHere
             | OnV1::Client
@@ -220,12 +239,12 @@ fn access(inv: &Invocation, id: &str) -> Result<Step> {
     let machine = encode_component(id);
     let (method, path, body) = if inv.switch("enableAccess") == Some(false) {
         let path = format!("/machines/{machine}/accessors/{}", encode_component(user));
-        (crate::api::request::HttpMethod::Delete, path, None)
+        (HttpMethod::Delete, path, None)
     } else {
         let mut body = Map::new();
         body.insert("userId".into(), user.into());
         let path = format!("/machines/{machine}/accessors");
-        (crate::api::request::HttpMethod::Post, path, Some(body))
+        (HttpMethod::Post, path, Some(body))
     };
     let request = ApiRequest {
         method,
@@ -348,13 +367,39 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
-        assert!(
-            plan_of(
-                "destroy",
-                &[("machineId", "m"), ("releasePublicIp", "true")]
-            )
-            .is_err()
+    }
+
+    #[test]
+    fn destroy_releasing_the_public_ip_reads_releases_then_deletes() {
+        let Step::DestroyReleasingIp {
+            machine,
+            release,
+            delete,
+        } = plan_of(
+            "destroy",
+            &[("machineId", "m"), ("releasePublicIp", "true")],
+        )
+        .unwrap()
+        else {
+            panic!("a destroy that releases the IP")
+        };
+        assert_eq!(
+            (machine.method, machine.path.as_str()),
+            (HttpMethod::Get, "/machines/m")
         );
+        assert_eq!(
+            (release.method, release.path.as_str(), release.may_resend()),
+            (HttpMethod::Delete, "/public-ips/{ip}", false)
+        );
+        assert_eq!(
+            (delete.method, delete.path.as_str()),
+            (HttpMethod::Delete, "/machines/m")
+        );
+        let plain = plan_of(
+            "destroy",
+            &[("machineId", "m"), ("releasePublicIp", "false")],
+        );
+        assert!(matches!(plain, Ok(Step::Call { .. })));
     }
 
     #[test]
@@ -392,7 +437,8 @@ mod tests {
         );
         assert_eq!(
             req.body_text().unwrap(),
-            r#"{"name":"n","autoShutdownTimeout":4,"autoSnapshotFrequency":"daily","autoShutdownEnabled":true,"publicIpType":"none"}"#
+            r#"{"name":"n","autoShutdownTimeout":4,"autoSnapshotFrequency":"daily","autoShutdownEnabled":true}"#,
+            "--assignPublicIp false leaves the address as it is"
         );
         let (req, _) = single(
             plan_of(
