@@ -5,13 +5,13 @@ use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, Time};
 
 /// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
     (nanos / 1_000_000) as i64
 }
 
 /// RFC 3339 in the API's style: UTC, milliseconds, `Z` (`2022-03-14T15:49:00.734Z`).
-pub fn format_ms(ms: i64) -> String {
+pub(crate) fn format_ms(ms: i64) -> String {
     let format =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
@@ -23,7 +23,7 @@ pub fn format_ms(ms: i64) -> String {
 
 /// A billing month `YYYY-MM` as the half-open interval `[start, end)` in epoch milliseconds,
 /// or `None` when the text is not a real month.
-pub fn month_bounds(text: &str) -> Option<(i64, i64)> {
+pub(crate) fn month_bounds(text: &str) -> Option<(i64, i64)> {
     let bytes = text.as_bytes();
     if bytes.len() != 7 || bytes[4] != b'-' {
         return None;
