@@ -1,9 +1,7 @@
 //! The emulator's machines API over real HTTP: shapes, errors, lifecycle, list, utilization,
 //! availability and login.
 
-mod emulator_common;
-
-use emulator_common::*;
+use crate::common::*;
 use paperspace::api::model::Machine;
 use paperspace::emulator::Config;
 use reqwest::Method;
