@@ -213,6 +213,23 @@ pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     }
 }
 
+/// A JSON array of what an iterator yields, each item serialised as it comes, so a long
+/// list never exists whole in memory besides its bytes.
+pub(crate) struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Streamed<I> {
+    pub(crate) fn new(items: I) -> Streamed<I> {
+        Streamed(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        s.collect_seq(items.into_iter().flatten())
+    }
+}
+
 /// `200` with `value`.
 pub(crate) fn ok<T: Serialize>(value: &T) -> Answer {
     Ok(json(StatusCode::OK, value))

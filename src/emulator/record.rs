@@ -152,8 +152,11 @@ impl MachineRecord {
         lifecycle::state_at(&self.actions, now)
     }
 
+    /// Windows templates' ids begin with `tw` (in any case).
     fn windows(&self) -> bool {
-        self.template_id.to_ascii_lowercase().starts_with("tw")
+        self.template_id
+            .get(..2)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("tw"))
     }
 
     /// The operating system of the machine's template.

@@ -10,7 +10,7 @@ use crate::api::model::Availability;
 use crate::emulator::CAPACITY_ERROR_MESSAGE;
 use crate::emulator::clock::{format_ms, month_bounds};
 use crate::emulator::http::{
-    Answer, Api, ApiError, Body, MachineId, PathIds, api_router, no_content, ok,
+    Answer, Api, ApiError, Body, MachineId, PathIds, Streamed, api_router, json, no_content, ok,
 };
 use crate::emulator::params::{self as read, Params, Query};
 use crate::emulator::service::Emulator;
@@ -110,8 +110,13 @@ async fn list(State(emu): Emu, query: Query) -> Answer {
         .into_iter()
         .filter(|(key, _)| key != "limit" && key != "skip")
         .collect();
-    let machines = emu.read(|store, now| views::list(store, &filters, skip, limit, now));
-    ok(&machines)
+    // Written under the store's lock, so the 10 000 rendered machines of a big list never
+    // exist at once (as a Vec they cost more than the answer's bytes).
+    let machines = emu.read(|store, now| {
+        let machines = views::list(store, &filters, skip, limit, now);
+        json(StatusCode::OK, &Streamed::new(machines))
+    });
+    Ok(machines)
 }
 
 async fn show(State(emu): Emu, query: Query) -> Answer {

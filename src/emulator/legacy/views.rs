@@ -77,17 +77,18 @@ pub(crate) fn events(actions: &[Action], now: i64) -> Vec<MachineEvent> {
         .collect()
 }
 
-/// `getMachines`: equality filters on the rendered machine, then `skip`/`limit`.
-pub(crate) fn list(
-    store: &Store,
+/// `getMachines`: equality filters on the rendered machine, then `skip`/`limit`; machines
+/// are rendered one at a time as the answer is written.
+pub(crate) fn list<'a>(
+    store: &'a Store,
     filters: &[(String, String)],
     skip: usize,
     limit: usize,
     now: i64,
-) -> Vec<Machine> {
+) -> impl Iterator<Item = Machine> + 'a {
     // Translate the API's filter names to machine keys once; `id` is not a filter (the
     // reference insists on `machineId`), and unknown names are ignored as the API does.
-    let filters: Vec<(&str, &str)> = filters
+    let filters: Vec<(String, String)> = filters
         .iter()
         .filter_map(|(key, value)| {
             let key = match key.as_str() {
@@ -95,24 +96,23 @@ pub(crate) fn list(
                 "id" | "events" => return None,
                 other => other,
             };
-            Some((key, value.as_str()))
+            Some((key.to_string(), value.clone()))
         })
         .collect();
     store
         .machines
         .iter()
-        .map(|record| machine(record, now, false))
-        .filter(|machine| filters.is_empty() || matches_filters(machine, &filters))
+        .map(move |record| machine(record, now, false))
+        .filter(move |machine| filters.is_empty() || matches_filters(machine, &filters))
         .skip(skip)
         .take(limit)
-        .collect()
 }
 
-fn matches_filters(machine: &Machine, filters: &[(&str, &str)]) -> bool {
+fn matches_filters(machine: &Machine, filters: &[(String, String)]) -> bool {
     let Ok(Value::Object(fields)) = serde_json::to_value(machine) else {
         return false;
     };
-    filters.iter().all(|(key, wanted)| match fields.get(*key) {
+    filters.iter().all(|(key, wanted)| match fields.get(key) {
         Some(value) => filter_text(value) == *wanted,
         None => true,
     })
@@ -173,7 +173,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
-            list(&store, &filters, 0, 1000, 1000).len()
+            list(&store, &filters, 0, 1000, 1000).count()
         };
         assert_eq!(list(&[("machineId", &id)]), 1);
         assert_eq!(list(&[("id", "whatever")]), 1, "id is not a filter");
