@@ -12,7 +12,7 @@
 //! as `vocab::Region::find` has them (long name, or code in any case).
 //!
 //! # The v1 API
-//! Under `/v1`, on the same machines (see [`v1`]), in the shapes of `crate::api::v1::wire`:
+//! Under `/v1`, on the same machines (see `v1`), in the shapes of `crate::api::v1::wire`:
 //! `GET/POST /v1/machines`, `GET/PUT/DELETE /v1/machines/{id}`,
 //! `PATCH /v1/machines/{id}/{start,stop,restart}`, `/v1/machines/{id}/accessors[/{userId}]`,
 //! `GET /v1/machine-events[/{id}]` and `GET /v1/machine-availability`, authenticated by
@@ -21,15 +21,15 @@
 //! lists them (region codes in lower case).
 //!
 //! # Layout
-//! [`http`] is what both APIs share on the wire (the gate, the extractors, the error type and
-//! its two renderings); [`legacy`] and [`v1`] each hold a router, what they accept (`params`)
-//! and how they show a machine (`views`). Behind them: [`store`] (the data and its
-//! operations) with [`record`] (the stored machine, the emulator's own type) and [`changes`]
-//! (the one update path), [`lifecycle`], [`catalog`], [`clock`], [`faults`], [`service`]
-//! (locking and durable commits) and [`persist`] (the state file); [`control`] is the
+//! `http` is what both APIs share on the wire (the gate, the extractors, the error type and
+//! its two renderings); `legacy` and `v1` each hold a router, what they accept (`params`)
+//! and how they show a machine (`views`). Behind them: `store` (the data and its
+//! operations) with `record` (the stored machine, the emulator's own type) and `changes`
+//! (the one update path), `lifecycle`, `catalog`, `clock`, `faults`, `service`
+//! (locking and durable commits) and `persist` (the state file); `control` is the
 //! control API.
 //!
-//! Machine states are derived from timestamps (see [`lifecycle`]): each transition step lasts
+//! Machine states are derived from timestamps (see `lifecycle`): each transition step lasts
 //! `--transition-ms`, so a machine is right whenever it is read and nothing runs in the
 //! background.
 //!
@@ -55,8 +55,8 @@
 //!
 //! # Durability
 //! With `--state-file`, every change is written atomically (temp file, fsync, rename) before
-//! its response is sent, so `kill -9` loses nothing that was acknowledged (see [`service`]).
-//! The file's format is the emulator's own (see [`persist`]).
+//! its response is sent, so `kill -9` loses nothing that was acknowledged (see `service`).
+//! The file's format is the emulator's own (see `persist`).
 
 mod catalog;
 mod changes;
