@@ -1,29 +1,40 @@
 //! Wall-clock helpers. The emulator keeps every instant as milliseconds since the Unix epoch
 //! (cheap to store, compare and persist) and formats them only at the edge.
 
-use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, Time};
 
 /// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
     (nanos / 1_000_000) as i64
 }
 
-/// RFC 3339 in the API's style: UTC, milliseconds, `Z` (`2022-03-14T15:49:00.734Z`).
-pub fn format_ms(ms: i64) -> String {
-    let format =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+/// RFC 3339 in the API's style: UTC, milliseconds, `Z` (`2022-03-14T15:49:00.734Z`). Every
+/// rendered machine and event has a few, so this is written out by hand rather than through
+/// a format description (several times slower on a 10 000-machine list).
+pub(crate) fn format_ms(ms: i64) -> String {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&format).ok())
+        .filter(|t| (0..=9999).contains(&t.year()))
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.millisecond()
+            )
+        })
         // Out of range only for absurd persisted values; never panic on them.
         .unwrap_or_else(|| "1970-01-01T00:00:00.000Z".to_string())
 }
 
 /// A billing month `YYYY-MM` as the half-open interval `[start, end)` in epoch milliseconds,
 /// or `None` when the text is not a real month.
-pub fn month_bounds(text: &str) -> Option<(i64, i64)> {
+pub(crate) fn month_bounds(text: &str) -> Option<(i64, i64)> {
     let bytes = text.as_bytes();
     if bytes.len() != 7 || bytes[4] != b'-' {
         return None;

@@ -2,7 +2,7 @@
 //! and capacity failures of the next starts. Runtime-only (never persisted): a restart comes
 //! back healthy unless the flags say otherwise.
 
-use super::reply::ApiError;
+use super::http::ApiError;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,7 @@ pub struct FaultSettings {
 
 /// Live fault state.
 #[derive(Debug)]
-pub struct Faults {
+pub(crate) struct Faults {
     latency_ms: u64,
     error_rate: f64,
     scripted: Option<Scripted>,
@@ -47,14 +47,14 @@ struct Scripted {
 
 /// What to do with one incoming API request.
 #[derive(Debug)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     pub delay_ms: u64,
     pub fail: Option<ApiError>,
 }
 
 impl Faults {
     /// `seed` fixes the error-rate dice, so a test can predict which requests fail.
-    pub fn new(seed: Option<u64>) -> Faults {
+    pub(crate) fn new(seed: Option<u64>) -> Faults {
         Faults {
             latency_ms: 0,
             error_rate: 0.0,
@@ -64,9 +64,16 @@ impl Faults {
         }
     }
 
+    /// Faults as `settings` (the command line's, already validated by `Config`) have them.
+    pub(crate) fn configured(seed: Option<u64>, settings: &FaultSettings) -> Faults {
+        let mut faults = Faults::new(seed);
+        let _ = faults.apply(settings);
+        faults
+    }
+
     /// Apply settings: fields given replace the current ones, absent fields stay. A bad value
     /// changes nothing.
-    pub fn apply(&mut self, s: &FaultSettings) -> Result<(), String> {
+    pub(crate) fn apply(&mut self, s: &FaultSettings) -> Result<(), String> {
         if let Some(rate) = s.error_rate
             && !(0.0..=1.0).contains(&rate)
         {
@@ -112,7 +119,7 @@ impl Faults {
         Ok(())
     }
 
-    pub fn settings(&self) -> FaultSettings {
+    pub(crate) fn settings(&self) -> FaultSettings {
         let scripted = self.scripted.filter(|s| s.remaining > 0);
         FaultSettings {
             latency_ms: Some(self.latency_ms),
@@ -126,7 +133,7 @@ impl Faults {
 
     /// Decide the fate of one API request. Scripted failures come first (they are what a test
     /// asked for explicitly), then the random error rate.
-    pub fn verdict(&mut self) -> Verdict {
+    pub(crate) fn verdict(&mut self) -> Verdict {
         let delay_ms = self.latency_ms;
         if let Some(scripted) = &mut self.scripted
             && scripted.remaining > 0
@@ -158,7 +165,7 @@ impl Faults {
     }
 
     /// Spend one capacity failure, if any are armed.
-    pub fn take_capacity_failure(&mut self) -> bool {
+    pub(crate) fn take_capacity_failure(&mut self) -> bool {
         if self.capacity_failures > 0 {
             self.capacity_failures -= 1;
             true

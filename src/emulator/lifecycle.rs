@@ -5,15 +5,13 @@
 //! instant, the events list and the running time within a month are all derived on read, so
 //! they are right whenever they are looked at (and after a restart from the state file).
 
-use super::clock::format_ms;
-use crate::api::model::MachineEvent;
 use crate::vocab::MachineState;
 use serde::{Deserialize, Serialize};
 
 /// What an action was asked to do. `CreateStopped` is a create with `startOnCreate: false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub enum ActionKind {
+pub(crate) enum ActionKind {
     Create,
     CreateStopped,
     Start,
@@ -23,7 +21,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// The event name the API shows for this action.
-    pub fn event_name(self) -> &'static str {
+    pub(crate) fn event_name(self) -> &'static str {
         match self {
             ActionKind::Create | ActionKind::CreateStopped => "create",
             ActionKind::Start => "start",
@@ -36,7 +34,7 @@ impl ActionKind {
 /// One recorded action of a machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Action {
+pub(crate) struct Action {
     pub kind: ActionKind,
     pub handle: String,
     pub started_ms: i64,
@@ -94,15 +92,15 @@ impl Action {
 
 /// A span of time the machine spent in one state: `[from, to)`, `to = None` meaning "still".
 #[derive(Debug, Clone, PartialEq)]
-pub struct Span {
-    pub state: MachineState,
-    pub from: i64,
-    pub to: Option<i64>,
+struct Span {
+    state: MachineState,
+    from: i64,
+    to: Option<i64>,
 }
 
 /// The whole history as consecutive spans (actions are kept oldest first). Each action's
 /// phases are cut short by the next action.
-pub fn timeline(actions: &[Action]) -> Vec<Span> {
+fn timeline(actions: &[Action]) -> Vec<Span> {
     let mut spans = Vec::new();
     for (i, action) in actions.iter().enumerate() {
         let cut = actions.get(i + 1).map(|next| next.started_ms);
@@ -128,7 +126,7 @@ pub fn timeline(actions: &[Action]) -> Vec<Span> {
 
 /// The state at instant `now` (`Off` for a machine with no history, which cannot happen for a
 /// machine made by create).
-pub fn state_at(actions: &[Action], now: i64) -> MachineState {
+pub(crate) fn state_at(actions: &[Action], now: i64) -> MachineState {
     timeline(actions)
         .into_iter()
         .rev()
@@ -138,7 +136,7 @@ pub fn state_at(actions: &[Action], now: i64) -> MachineState {
 }
 
 /// States that bill machine time: everything between leaving `off` and getting back to it.
-pub fn is_running(state: &MachineState) -> bool {
+pub(crate) fn is_running(state: &MachineState) -> bool {
     matches!(
         state,
         MachineState::Starting
@@ -151,7 +149,7 @@ pub fn is_running(state: &MachineState) -> bool {
 }
 
 /// Milliseconds spent running within `[from, to)`, counting history only up to `now`.
-pub fn running_ms_within(actions: &[Action], from: i64, to: i64, now: i64) -> i64 {
+pub(crate) fn running_ms_within(actions: &[Action], from: i64, to: i64, now: i64) -> i64 {
     let to = to.min(now);
     timeline(actions)
         .iter()
@@ -164,10 +162,26 @@ pub fn running_ms_within(actions: &[Action], from: i64, to: i64, now: i64) -> i6
         .sum()
 }
 
-/// The events list as the API shows it: newest first. An action still under way is `new`; one
-/// that finished is `done` (or `error` with its message); one cut short by a later action is
-/// `done` at the moment it was superseded.
-pub fn events(actions: &[Action], now: i64) -> Vec<MachineEvent> {
+/// How an action stands at some instant, as its event reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome<'a> {
+    UnderWay,
+    Done,
+    Failed(&'a str),
+}
+
+/// An action seen as an event at some instant: how it stands and when it finished.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Occurrence<'a> {
+    pub action: &'a Action,
+    pub outcome: Outcome<'a>,
+    pub finished_ms: Option<i64>,
+}
+
+/// The events at `now`, oldest first (each API's view orders them its own way). An action
+/// still under way is under way; one that finished is done (or failed with its message); one
+/// cut short by a later action is done at the moment it was superseded.
+pub(crate) fn occurrences(actions: &[Action], now: i64) -> Vec<Occurrence<'_>> {
     actions
         .iter()
         .enumerate()
@@ -178,33 +192,28 @@ pub fn events(actions: &[Action], now: i64) -> Vec<MachineEvent> {
                 .get(i + 1)
                 .map(|next| next.started_ms)
                 .filter(|&cut| cut < natural && cut <= now);
-            let (state, error_msg, finished) = match superseded {
-                Some(cut) => ("done", String::new(), Some(cut)),
+            let (outcome, finished_ms) = match superseded {
+                Some(cut) => (Outcome::Done, Some(cut)),
                 None if now >= natural => match &action.error {
-                    Some(message) => ("error", message.clone(), Some(natural)),
-                    None => ("done", String::new(), Some(natural)),
+                    Some(message) => (Outcome::Failed(message), Some(natural)),
+                    None => (Outcome::Done, Some(natural)),
                 },
-                None => ("new", String::new(), None),
+                None => (Outcome::UnderWay, None),
             };
-            let created = format_ms(action.started_ms);
-            let finished = finished.map(format_ms);
-            MachineEvent {
-                name: Some(action.kind.event_name().to_string()),
-                state: Some(state.to_string()),
-                error_msg: Some(error_msg),
-                handle: Some(action.handle.clone()),
-                dt_modified: Some(finished.clone().unwrap_or_else(|| created.clone())),
-                dt_finished: finished,
-                dt_created: Some(created),
+            Occurrence {
+                action,
+                outcome,
+                finished_ms,
             }
         })
-        .rev()
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The legacy view of the events, newest first: what the assertions below were written in.
+    use crate::emulator::legacy::views;
 
     fn action(kind: ActionKind, at: i64, error: Option<&str>) -> Action {
         Action {
@@ -242,12 +251,12 @@ mod tests {
             action(ActionKind::CreateStopped, 0, None),
             action(ActionKind::Start, 1000, Some("no capacity")),
         ];
-        let events = events(&actions, 1050);
+        let events = views::events(&actions, 1050);
         assert_eq!(events[0].name.as_deref(), Some("start"));
         assert_eq!(events[0].state.as_deref(), Some("new"));
         assert_eq!(events[0].dt_finished, None);
         assert_eq!(events[1].state.as_deref(), Some("done"));
-        let later = super::events(&actions, 1100);
+        let later = views::events(&actions, 1100);
         assert_eq!(later[0].state.as_deref(), Some("error"));
         assert_eq!(later[0].error_msg.as_deref(), Some("no capacity"));
         assert_eq!(state_at(&actions, 1100), MachineState::Off);
@@ -262,7 +271,7 @@ mod tests {
         ];
         assert_eq!(state_at(&actions, 1120), MachineState::Stopping);
         assert_eq!(state_at(&actions, 1150), MachineState::Off);
-        let events = events(&actions, 2000);
+        let events = views::events(&actions, 2000);
         assert_eq!(events[1].state.as_deref(), Some("done"));
         assert_eq!(
             events[1].dt_finished.as_deref(),

@@ -1,19 +1,17 @@
-//! Parameters: JSON bodies and query strings into validated requests. Every problem is a 400
-//! naming the parameter (and the accepted values), never a panic or a plain-text rejection.
+//! Reading request values, for both APIs: JSON bodies and query strings, each field checked
+//! for its type. Every problem is a 400 naming the parameter (and the accepted values), never
+//! a panic or a plain-text rejection. What each API accepts is in `legacy::params` and
+//! `v1::params`.
 
-use super::reply::ApiError;
-use super::state::{CreateRequest, UpdateRequest};
-use crate::vocab::{
-    BILLING_TYPES, LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL as AUTO_SNAPSHOT_FREQUENCIES, MACHINE_TYPES,
-    REGIONS, RESTORE_POINT_FREQUENCIES, Region,
-};
-use percent_encoding::percent_decode_str;
+use super::catalog::{self, TypeSpec};
+use super::http::ApiError;
+use crate::vocab::MACHINE_TYPES;
 use serde_json::{Map, Value};
 
-pub type Params = Map<String, Value>;
+pub(crate) type Params = Map<String, Value>;
 
-/// A POST body: empty means no parameters; otherwise it must be a JSON object.
-pub fn body_object(bytes: &[u8]) -> Result<Params, ApiError> {
+/// A request body: empty means no parameters; otherwise it must be a JSON object.
+pub(crate) fn body_object(bytes: &[u8]) -> Result<Params, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Params::new());
     }
@@ -24,32 +22,36 @@ pub fn body_object(bytes: &[u8]) -> Result<Params, ApiError> {
     }
 }
 
-/// A query string as decoded pairs in order (`+` is a space, as form encoding has it).
-pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    let decode = |text: &str| {
-        percent_decode_str(&text.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    raw.unwrap_or_default()
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((key, value)) => (decode(key), decode(value)),
-            None => (decode(pair), String::new()),
-        })
-        .collect()
+/// A query string as decoded pairs in order (percent-encoding as RFC 3986 has it, `+` a
+/// space as form encoding has it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Query(pub Vec<(String, String)>);
+
+impl Query {
+    pub(crate) fn parse(raw: Option<&str>) -> Query {
+        let pairs = form_urlencoded::parse(raw.unwrap_or_default().as_bytes());
+        Query(pairs.into_owned().collect())
+    }
+
+    /// The first value of `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of `key` unless it is empty.
+    pub(crate) fn non_empty(&self, key: &str) -> Option<&str> {
+        self.get(key).filter(|v| !v.is_empty())
+    }
+
+    pub(crate) fn required(&self, key: &str) -> Result<&str, ApiError> {
+        self.non_empty(key).ok_or_else(|| missing(key))
+    }
 }
 
-/// The first value of `key` in a query.
-pub fn query_get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
-
-pub fn missing(key: &str) -> ApiError {
+pub(crate) fn missing(key: &str) -> ApiError {
     ApiError::bad_request(format!("Missing required parameter `{key}`"))
 }
 
@@ -57,17 +59,18 @@ fn wrong_type(key: &str, expected: &str) -> ApiError {
     ApiError::bad_request(format!("Parameter `{key}` expected to be {expected}"))
 }
 
-pub fn required_query<'a>(pairs: &'a [(String, String)], key: &str) -> Result<&'a str, ApiError> {
-    query_get(pairs, key)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| missing(key))
+pub(crate) fn one_of(key: &str, value: &str, accepted: &[&str]) -> ApiError {
+    ApiError::bad_request(format!(
+        "Invalid {key} '{value}': expected one of {}",
+        accepted.join(", ")
+    ))
 }
 
-pub fn req_string(p: &Params, key: &str) -> Result<String, ApiError> {
+pub(crate) fn req_string(p: &Params, key: &str) -> Result<String, ApiError> {
     opt_string(p, key)?.ok_or_else(|| missing(key))
 }
 
-pub fn opt_string(p: &Params, key: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn opt_string(p: &Params, key: &str) -> Result<Option<String>, ApiError> {
     match p.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -76,8 +79,8 @@ pub fn opt_string(p: &Params, key: &str) -> Result<Option<String>, ApiError> {
 }
 
 /// Booleans are JSON booleans; the strings `"true"`/`"false"` are accepted too because the
-/// API's own curl example sends `"enableAccess": "true"`.
-pub fn opt_bool(p: &Params, key: &str) -> Result<Option<bool>, ApiError> {
+/// legacy API's own curl example sends `"enableAccess": "true"`.
+pub(crate) fn opt_bool(p: &Params, key: &str) -> Result<Option<bool>, ApiError> {
     match p.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -87,7 +90,7 @@ pub fn opt_bool(p: &Params, key: &str) -> Result<Option<bool>, ApiError> {
     }
 }
 
-pub fn opt_count(p: &Params, key: &str) -> Result<Option<u64>, ApiError> {
+pub(crate) fn opt_count(p: &Params, key: &str) -> Result<Option<u64>, ApiError> {
     match p.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n
@@ -103,191 +106,32 @@ pub fn opt_count(p: &Params, key: &str) -> Result<Option<u64>, ApiError> {
     }
 }
 
-fn one_of(key: &str, value: &str, accepted: &[&str]) -> ApiError {
-    ApiError::bad_request(format!(
-        "Invalid {key} '{value}': expected one of {}",
-        accepted.join(", ")
-    ))
-}
-
-/// A region given as long name or short code, as its long name.
-pub fn region(key: &str, value: &str) -> Result<&'static str, ApiError> {
-    Region::find(value).map(|r| r.name).ok_or_else(|| {
-        let accepted: Vec<&str> = REGIONS.iter().map(|r| r.name).collect();
-        ApiError::bad_request(format!(
-            "Invalid {key} '{value}': expected one of {} (or ny2, ca1, ams1)",
-            accepted.join(", ")
-        ))
-    })
-}
-
-pub fn machine_type(key: &str, value: &str) -> Result<String, ApiError> {
-    if MACHINE_TYPES.contains(&value) {
-        Ok(value.to_string())
-    } else {
-        Err(one_of(key, value, MACHINE_TYPES))
+/// A string that must be one of `accepted`, exactly.
+pub(crate) fn opt_word(
+    p: &Params,
+    key: &str,
+    accepted: &[&'static str],
+) -> Result<Option<&'static str>, ApiError> {
+    match opt_string(p, key)? {
+        Some(value) => match accepted.iter().find(|word| **word == value) {
+            Some(word) => Ok(Some(word)),
+            None => Err(one_of(key, &value, accepted)),
+        },
+        None => Ok(None),
     }
 }
 
-/// Create parameters without a field of their own in the machine object; kept as given.
-const CREATE_EXTRAS: &[&str] = &[
-    "notificationEmail",
-    "takeInitialSnapshot",
-    "markSnapshotAsRestorePoint",
-    "enableNvlink",
-    "email",
-    "firstName",
-    "lastName",
-];
-
-pub fn create_request(p: &Params) -> Result<CreateRequest, ApiError> {
-    // Required first, in the reference's order, so the first missing one is named.
-    let region_text = req_string(p, "region")?;
-    let machine_type_text = req_string(p, "machineType")?;
-    let size = opt_count(p, "size")?.ok_or_else(|| missing("size"))?;
-    let billing_type = req_string(p, "billingType")?;
-    let name = req_string(p, "machineName")?;
-    let template_id = req_string(p, "templateId")?;
-
-    let region = region("region", &region_text)?;
-    let machine_type = machine_type("machineType", &machine_type_text)?;
-    if size < 1 {
-        return Err(ApiError::bad_request(format!(
-            "Invalid size {size}: expected a whole number of GB, at least 1"
-        )));
-    }
-    if !BILLING_TYPES.contains(&billing_type.as_str()) {
-        return Err(one_of("billingType", &billing_type, BILLING_TYPES));
-    }
-    if template_id.trim().is_empty() {
-        return Err(ApiError::bad_request("templateId not found"));
-    }
-
-    let assign_public_ip = opt_bool(p, "assignPublicIp")?.unwrap_or(false);
-    let dynamic_public_ip = opt_bool(p, "dynamicPublicIp")?.unwrap_or(false);
-    if assign_public_ip && dynamic_public_ip {
-        return Err(ApiError::bad_request(
-            "assignPublicIp and dynamicPublicIp cannot be used together",
-        ));
-    }
-    let user_id = opt_string(p, "userId")?;
-    let new_user_fields = ["email", "password", "firstName", "lastName"];
-    for key in new_user_fields {
-        opt_string(p, key)?;
-    }
-    if user_id.is_some()
-        && new_user_fields
-            .iter()
-            .any(|k| p.get(*k).is_some_and(|v| !v.is_null()))
-    {
-        return Err(ApiError::bad_request(
-            "userId cannot be used with email, password, firstName or lastName",
-        ));
-    }
-    let restore_point_frequency = opt_string(p, "restorePointFrequency")?;
-    if let Some(frequency) = &restore_point_frequency
-        && !RESTORE_POINT_FREQUENCIES.contains(&frequency.as_str())
-    {
-        return Err(one_of(
-            "restorePointFrequency",
-            frequency,
-            RESTORE_POINT_FREQUENCIES,
-        ));
-    }
-    let take_initial = opt_bool(p, "takeInitialSnapshot")?.unwrap_or(false);
-    let mark_restore = opt_bool(p, "markSnapshotAsRestorePoint")?.unwrap_or(false);
-    if mark_restore && !(take_initial && restore_point_frequency.is_some()) {
-        return Err(ApiError::bad_request(
-            "markSnapshotAsRestorePoint needs takeInitialSnapshot and restorePointFrequency",
-        ));
-    }
-    opt_bool(p, "enableNvlink")?;
-    opt_string(p, "notificationEmail")?;
-
-    let extras = CREATE_EXTRAS
-        .iter()
-        .filter_map(|key| {
-            p.get(*key)
-                .filter(|v| !v.is_null())
-                .map(|v| (key.to_string(), v.clone()))
-        })
-        .collect();
-    Ok(CreateRequest {
-        region: region.to_string(),
-        machine_type,
-        size_gb: size,
-        billing_type,
-        name,
-        template_id,
-        team_id: opt_string(p, "teamId")?,
-        user_id,
-        network_id: opt_string(p, "networkId")?,
-        script_id: opt_string(p, "scriptId")?,
-        assign_public_ip,
-        dynamic_public_ip,
-        start_on_create: opt_bool(p, "startOnCreate")?.unwrap_or(true),
-        restore_point_frequency,
-        extras,
-    })
+/// A machine type of `vocab::MACHINE_TYPES`, exactly as spelled there (both APIs).
+pub(crate) fn machine_type(key: &str, value: &str) -> Result<&'static TypeSpec, ApiError> {
+    catalog::spec(value).ok_or_else(|| one_of(key, value, MACHINE_TYPES))
 }
 
-pub fn update_request(p: &Params) -> Result<UpdateRequest, ApiError> {
-    let auto_snapshot_frequency = match p.get("autoSnapshotFrequency") {
-        None => None,
-        Some(Value::Null) => Some(None),
-        Some(Value::String(s)) if AUTO_SNAPSHOT_FREQUENCIES.contains(&s.as_str()) => {
-            Some((s != "null").then(|| s.clone()))
-        }
-        Some(Value::String(s)) => {
-            return Err(one_of(
-                "autoSnapshotFrequency",
-                s,
-                AUTO_SNAPSHOT_FREQUENCIES,
-            ));
-        }
-        Some(other) => {
-            return Err(one_of(
-                "autoSnapshotFrequency",
-                &other.to_string(),
-                AUTO_SNAPSHOT_FREQUENCIES,
-            ));
-        }
-    };
-    let request = UpdateRequest {
-        name: opt_string(p, "machineName")?,
-        shutdown_timeout_in_hours: opt_count(p, "shutdownTimeoutInHours")?,
-        shutdown_timeout_forces: opt_bool(p, "shutdownTimeoutForces")?,
-        auto_snapshot_frequency,
-        auto_snapshot_save_count: opt_count(p, "autoSnapshotSaveCount")?,
-        perform_auto_snapshot: opt_bool(p, "performAutoSnapshot")?,
-        dynamic_public_ip: opt_bool(p, "dynamicPublicIp")?,
-        assign_public_ip: opt_bool(p, "assignPublicIp")?,
-    };
-    if request.assign_public_ip == Some(true) && request.dynamic_public_ip == Some(true) {
-        return Err(ApiError::bad_request(
-            "assignPublicIp and dynamicPublicIp cannot be used together",
-        ));
-    }
-    Ok(request)
-}
-
-/// `limit`/`skip` of `getMachines`: decimal non-negative integers.
-pub fn paging(pairs: &[(String, String)]) -> Result<(usize, usize), ApiError> {
-    let number = |key: &str, default: usize| -> Result<usize, ApiError> {
-        match query_get(pairs, key) {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "Invalid {key} '{text}': expected a non-negative integer"
-                    ))
-                }),
-        }
-    };
-    Ok((number("skip", 0)?, number("limit", 1000)?))
+/// A count as a query spells it (`skip`, `limit`, `after`): decimal digits only, no sign.
+pub(crate) fn decimal(text: &str) -> Option<usize> {
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -296,13 +140,13 @@ mod tests {
 
     #[test]
     fn query_strings_decode_rfc3986_and_form_spaces() {
-        let pairs = query_pairs(Some(
+        let pairs = Query::parse(Some(
             "name=a%26b%3Dc%2Bd%20e+f&flag&region=East%20Coast%20%28NY2%29",
         ));
-        assert_eq!(pairs[0], ("name".into(), "a&b=c+d e f".into()));
-        assert_eq!(pairs[1], ("flag".into(), String::new()));
-        assert_eq!(query_get(&pairs, "region"), Some("East Coast (NY2)"));
-        assert!(query_pairs(None).is_empty());
+        assert_eq!(pairs.0[0], ("name".into(), "a&b=c+d e f".into()));
+        assert_eq!(pairs.0[1], ("flag".into(), String::new()));
+        assert_eq!(pairs.get("region"), Some("East Coast (NY2)"));
+        assert!(Query::parse(None).0.is_empty());
     }
 
     #[test]
@@ -311,15 +155,5 @@ mod tests {
         assert!(body_object(b" \n").unwrap().is_empty());
         assert!(body_object(b"[1]").is_err());
         assert!(body_object(b"{nope").is_err());
-    }
-
-    #[test]
-    fn paging_rejects_signs_and_text() {
-        let q = |s: &str| query_pairs(Some(s));
-        assert_eq!(paging(&q("")).unwrap(), (0, 1000));
-        assert_eq!(paging(&q("limit=5&skip=2")).unwrap(), (2, 5));
-        assert!(paging(&q("limit=-1")).is_err());
-        assert!(paging(&q("skip=+1")).is_err());
-        assert!(paging(&q("limit=ten")).is_err());
     }
 }

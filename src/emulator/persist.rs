@@ -1,18 +1,24 @@
 //! The state file: loaded once at start, rewritten atomically after every change.
 //!
+//! It holds the emulator's own rows (`store::Store`, `record::MachineRecord`), not either
+//! API's wire shape. That format replaced an earlier one whose machines were the legacy wire
+//! machine (`{"machine": {...}, "createdMs": ...}`); a state file of the earlier format does
+//! not load (the start fails naming the file, which is left untouched; delete it to start
+//! afresh).
+//!
 //! Atomic means a reader (or a restart after `kill -9` or a power cut) sees either the old file
 //! or the new one, never a torn mix: the bytes go to a temporary file in the same directory,
 //! are fsynced, and the temporary file is renamed over the real one; then the directory is
 //! fsynced so the rename itself is durable.
 
-use super::state::Store;
+use super::store::Store;
 use anyhow::Context;
 use std::path::Path;
 use std::{fs, io};
 
 /// Read the state file. A missing file is an empty start; an unreadable or corrupt one is an
 /// error (starting empty would overwrite the user's data on the first change).
-pub fn load(path: &Path) -> anyhow::Result<Option<Store>> {
+pub(crate) fn load(path: &Path) -> anyhow::Result<Option<Store>> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -31,7 +37,7 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Store>> {
 
 /// Replace the state file atomically and durably, owner-only (it holds issued API keys and
 /// access tokens): the crate's one atomic write.
-pub use crate::fsutil::write_atomic;
+pub(crate) use crate::fsutil::write_atomic;
 
 #[cfg(test)]
 mod tests {

@@ -8,14 +8,16 @@
 //! not one each, while every acknowledged change is durable.
 
 use super::Config;
+use super::catalog::{self, TypeSpec};
 use super::clock::now_ms;
 use super::faults::Faults;
+use super::http::ApiError;
 use super::persist;
-use super::reply::ApiError;
-use super::state::{Ctx, Store};
+use super::store::{Ctx, Store, availability_key};
+use crate::vocab::Region;
 use std::sync::{Mutex, MutexGuard};
 
-pub struct Emulator {
+pub(crate) struct Emulator {
     pub config: Config,
     inner: Mutex<Inner>,
     /// Version of the store last written to the state file.
@@ -32,20 +34,18 @@ struct Inner {
 
 /// Lock a std mutex, shrugging off poisoning: the emulator's code does not panic while holding
 /// a lock, and a test that did should not wedge every later request.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Emulator {
-    pub fn new(config: Config, store: Store) -> Emulator {
+    pub(crate) fn new(config: Config, store: Store) -> Emulator {
         let rng = config.rng_seed.map_or_else(fastrand::Rng::new, |seed| {
             fastrand::Rng::with_seed(seed ^ 0x5eed)
         });
-        let mut faults = Faults::new(config.rng_seed);
-        // The flags were validated when the config was built; a failure here cannot happen.
-        let _ = faults.apply(&config.faults);
+        let faults = Faults::configured(config.rng_seed, &config.faults);
         Emulator {
             inner: Mutex::new(Inner {
                 store,
@@ -63,7 +63,7 @@ impl Emulator {
     }
 
     /// Read the store at a consistent instant.
-    pub fn read<T>(&self, f: impl FnOnce(&Store, i64) -> T) -> T {
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Store, i64) -> T) -> T {
         let inner = lock(&self.inner);
         f(&inner.store, now_ms())
     }
@@ -72,7 +72,7 @@ impl Emulator {
     /// modifies anything, so an `Err` leaves the store untouched. If the state file cannot be
     /// written the caller gets a 500: the change stays in memory (and reaches the file with
     /// the next successful write) but was never acknowledged.
-    pub async fn mutate<T>(
+    pub(crate) async fn mutate<T>(
         &self,
         f: impl FnOnce(&mut Store, &mut Ctx) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
@@ -93,7 +93,7 @@ impl Emulator {
     }
 
     /// Make sure the state file holds at least `version`.
-    pub async fn commit(&self, version: u64) -> Result<(), ApiError> {
+    async fn commit(&self, version: u64) -> Result<(), ApiError> {
         let Some(path) = self.config.state_file.clone() else {
             return Ok(());
         };
@@ -118,7 +118,7 @@ impl Emulator {
 
     /// Is this `x-api-key` accepted? Without `--api-key` flags any non-empty key is; with them,
     /// those keys and the ones issued by `/apiTokens/createPublic`.
-    pub fn is_valid_key(&self, key: &str) -> bool {
+    pub(crate) fn is_valid_key(&self, key: &str) -> bool {
         if key.is_empty() {
             return false;
         }
@@ -129,19 +129,19 @@ impl Emulator {
 
     /// Availability: an override set through the control API wins, then `--available` /
     /// `--unavailable` flags, then the built-in defaults.
-    pub fn availability(&self, region: &str, machine_type: &str) -> bool {
-        let key = super::state::availability_key(region, machine_type);
-        let inner = lock(&self.inner);
-        if let Some(&available) = inner.store.availability.get(&key) {
-            return available;
-        }
-        if let Some(&(_, available)) = self.config.availability.iter().find(|(k, _)| *k == key) {
-            return available;
-        }
-        inner.store.availability(region, machine_type)
+    pub(crate) fn availability(&self, region: &Region, machine_type: &TypeSpec) -> bool {
+        let key = availability_key(region, machine_type);
+        let overridden = lock(&self.inner).store.availability.get(&key).copied();
+        let flagged = || {
+            let flag = self.config.availability.iter().find(|(k, _)| *k == key);
+            flag.map(|&(_, available)| available)
+        };
+        overridden
+            .or_else(flagged)
+            .unwrap_or_else(|| catalog::default_availability(region, machine_type))
     }
 
-    pub fn take_capacity_failure(&self) -> bool {
+    pub(crate) fn take_capacity_failure(&self) -> bool {
         lock(&self.faults).take_capacity_failure()
     }
 }

@@ -1,10 +1,8 @@
 //! Fault injection: latency, error rate, scripted statuses with Retry-After, capacity failures,
 //! and the command-line flags that set them.
 
-mod emulator_common;
-
+use crate::common::*;
 use clap::{Args, FromArgMatches};
-use emulator_common::*;
 use paperspace::emulator::CAPACITY_ERROR_MESSAGE;
 use paperspace::emulator::{Config, EmulatorArgs, FaultSettings};
 use reqwest::Method;

@@ -8,14 +8,12 @@
 //!
 //! ```sh
 //! mkdir -p target/legacy-cli && (cd target/legacy-cli && npm install paperspace-node@0.2.4)
-//! # or: PAPERSPACE_NODE_BIN=/some/dir/node_modules/.bin/paperspace cargo test --test emulator_legacy
+//! # or: PAPERSPACE_NODE_BIN=/some/dir/node_modules/.bin/paperspace cargo test --test emulator legacy::
 //! ```
 //!
 //! Without them the test prints a skip message and passes.
 
-mod emulator_common;
-
-use emulator_common::*;
+use crate::common::*;
 use paperspace::emulator::Config;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
-//! Helpers shared by the `emulator_*` integration tests: an in-process emulator on a free
+//! Helpers shared by the emulator's test modules: an in-process emulator on a free
 //! loopback port and a tiny JSON client over real HTTP.
-#![allow(dead_code)]
 
 use paperspace::emulator::{self, Config, RunningEmulator};
 use reqwest::{Method, StatusCode};

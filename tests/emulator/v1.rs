@@ -2,9 +2,7 @@
 //! v1 types, errors, lifecycle and events, paging and filters, accessors, availability, and
 //! one store shared with the legacy routes.
 
-mod emulator_common;
-
-use emulator_common::*;
+use crate::common::*;
 use paperspace::api::v1::wire::{ActionAnswer, Event, Machine, Page};
 use reqwest::Method;
 use serde_json::{Value, json};

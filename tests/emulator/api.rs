@@ -1,9 +1,7 @@
 //! The emulator's machines API over real HTTP: shapes, errors, lifecycle, list, utilization,
 //! availability and login.
 
-mod emulator_common;
-
-use emulator_common::*;
+use crate::common::*;
 use paperspace::api::model::Machine;
 use paperspace::emulator::Config;
 use reqwest::Method;
@@ -571,8 +569,13 @@ async fn utilization_counts_running_seconds_within_the_month() {
     let path = dir.path().join("state.json");
     let created = 1_646_870_400_000i64; // 2022-03-10T00:00:00Z
     let store = json!({"machines": [{
-        "machine": {"id": "psutil001", "name": "u", "machineType": "P4000", "region": "East Coast (NY2)"},
-        "createdMs": created, "sizeGb": 100, "templateId": "t1",
+        "id": "psutil001", "name": "u", "region": "ny2", "machineType": "P4000",
+        "billingType": "hourly", "sizeGb": 100, "templateId": "t1", "networkId": "n1",
+        "privateIp": "10.64.0.2", "publicIp": {"kind": "none"}, "userId": "u1", "teamId": "t1",
+        "autoShutdown": {"hours": 168, "force": false},
+        "autoSnapshot": {"enabled": false, "frequency": null, "saveCount": null},
+        "restorePoint": {"frequency": null, "snapshotId": null},
+        "createdMs": created,
         "actions": [
             {"kind": "create", "handle": "h1", "startedMs": created, "stepMs": 60_000},
             {"kind": "stop", "handle": "h2", "startedMs": created + 7_200_000, "stepMs": 60_000},

@@ -3,11 +3,9 @@
 //! consistent state.
 //!
 //! The 30-second soak is `#[ignore]`d; run it with
-//! `cargo test --test emulator_persist -- --ignored` (`EMULATOR_SOAK_SECS` changes its length).
+//! `cargo test --test emulator persist:: -- --ignored` (`EMULATOR_SOAK_SECS` changes its length).
 
-mod emulator_common;
-
-use emulator_common::*;
+use crate::common::*;
 use paperspace::emulator::{self, Config};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,0 +1,463 @@
+//! The emulator's data (what the state file holds) and the operations both APIs perform on
+//! it. Everything here is synchronous and clock-explicit (`now` is passed in), so the HTTP
+//! layer decides locking and persistence and the rules stay easy to test. The answers are
+//! rendered by each API's views; nothing here knows a wire shape.
+
+use super::catalog::TypeSpec;
+use super::changes::Changes;
+use super::http::ApiError;
+use super::lifecycle::{Action, ActionKind};
+use super::record::{AutoShutdown, MachineRecord, PublicIp};
+use crate::vocab::{MachineState, Region};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Owner of machines created without `userId` (the account behind every API key).
+pub(crate) const ACCOUNT_USER_ID: &str = "uemul8r0";
+/// Team of machines created without `teamId`.
+const ACCOUNT_TEAM_ID: &str = "temul8r0";
+/// Network of machines created without `networkId`.
+const DEFAULT_NETWORK_ID: &str = "nemul8r0";
+
+/// Everything that survives a restart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Store {
+    /// In creation order, which is the order the lists show them in.
+    #[serde(default)]
+    pub machines: Vec<MachineRecord>,
+    /// API keys issued by `/apiTokens/createPublic`; valid in addition to `--api-key`.
+    #[serde(default)]
+    pub api_keys: Vec<IssuedKey>,
+    /// Access tokens issued by `/users/login`.
+    #[serde(default)]
+    pub access_tokens: Vec<String>,
+    /// Availability overrides, keyed as [`availability_key`] has it.
+    #[serde(default)]
+    pub availability: BTreeMap<String, bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct IssuedKey {
+    pub key: String,
+    pub name: String,
+    pub dt_created: String,
+}
+
+/// A machine to create: what it is. Its settings come as [`Changes`], the same as an update's.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NewMachine {
+    pub region: &'static Region,
+    pub machine_type: &'static TypeSpec,
+    pub size_gb: u64,
+    /// A word of `vocab::BILLING_TYPES`.
+    pub billing_type: &'static str,
+    pub name: String,
+    pub template_id: String,
+    pub team_id: Option<String>,
+    pub user_id: Option<String>,
+    pub network_id: Option<String>,
+    pub script_id: Option<String>,
+    pub start_on_create: bool,
+    /// Users granted access from the start.
+    pub accessor_ids: Vec<String>,
+    pub extras: Map<String, Value>,
+}
+
+impl NewMachine {
+    /// A machine of the account's own team and network, no script, started on create.
+    pub(crate) fn new(
+        region: &'static Region,
+        machine_type: &'static TypeSpec,
+        size_gb: u64,
+        billing_type: &'static str,
+        name: String,
+        template_id: String,
+    ) -> NewMachine {
+        NewMachine {
+            region,
+            machine_type,
+            size_gb,
+            billing_type,
+            name,
+            template_id,
+            team_id: None,
+            user_id: None,
+            network_id: None,
+            script_id: None,
+            start_on_create: true,
+            accessor_ids: Vec::new(),
+            extras: Map::new(),
+        }
+    }
+}
+
+/// What an operation needs besides the store: the clock, the step length, randomness.
+pub(crate) struct Ctx<'a> {
+    pub now: i64,
+    pub step_ms: i64,
+    pub rng: &'a mut fastrand::Rng,
+}
+
+const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const HEX: &[u8] = b"0123456789abcdef";
+
+fn random_text(rng: &mut fastrand::Rng, alphabet: &[u8], len: usize) -> String {
+    (0..len)
+        .map(|_| char::from(alphabet[rng.usize(..alphabet.len())]))
+        .collect()
+}
+
+/// A uuid-shaped random handle, as the API's event handles look.
+pub(crate) fn new_handle(rng: &mut fastrand::Rng) -> String {
+    [8, 4, 4, 4, 12]
+        .iter()
+        .map(|&len| random_text(rng, HEX, len))
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A fresh random secret (API keys, access tokens): 32 hex characters.
+pub(crate) fn new_secret(rng: &mut fastrand::Rng) -> String {
+    random_text(rng, HEX, 32)
+}
+
+/// The key of an availability override: `"<region long name>|<machine type>"`.
+pub(crate) fn availability_key(region: &Region, machine_type: &TypeSpec) -> String {
+    format!("{}|{}", region.name, machine_type.name)
+}
+
+fn push_action(record: &mut MachineRecord, kind: ActionKind, ctx: &mut Ctx, error: Option<String>) {
+    record.actions.push(Action {
+        kind,
+        handle: new_handle(ctx.rng),
+        started_ms: ctx.now,
+        step_ms: ctx.step_ms,
+        error,
+    });
+}
+
+fn provisioning() -> ApiError {
+    ApiError::bad_request("Machine is being provisioned")
+}
+
+impl Store {
+    pub(crate) fn find(&self, id: &str) -> Option<&MachineRecord> {
+        self.machines.iter().find(|m| m.id == id)
+    }
+
+    pub(crate) fn find_mut(&mut self, id: &str) -> Result<&mut MachineRecord, ApiError> {
+        self.machines
+            .iter_mut()
+            .find(|m| m.id == id)
+            .ok_or_else(ApiError::not_found)
+    }
+
+    fn new_machine_id(&self, rng: &mut fastrand::Rng) -> String {
+        loop {
+            let id = format!("ps{}", random_text(rng, ID_ALPHABET, 7));
+            if self.find(&id).is_none() {
+                return id;
+            }
+        }
+    }
+
+    /// Create a machine with `settings` applied; it is `provisioning` for one step, then
+    /// `ready` (or `off`).
+    pub(crate) fn create(
+        &mut self,
+        new: NewMachine,
+        settings: Changes,
+        ctx: &mut Ctx,
+    ) -> Result<&MachineRecord, ApiError> {
+        let id = self.new_machine_id(ctx.rng);
+        let octet = |rng: &mut fastrand::Rng| rng.u8(2..=254);
+        let private_ip = format!("10.64.{}.{}", octet(ctx.rng), octet(ctx.rng));
+        let kind = if new.start_on_create {
+            ActionKind::Create
+        } else {
+            ActionKind::CreateStopped
+        };
+        let mut record = MachineRecord {
+            id,
+            name: new.name,
+            region: new.region,
+            machine_type: new.machine_type,
+            billing_type: new.billing_type.to_string(),
+            size_gb: new.size_gb,
+            template_id: new.template_id,
+            network_id: new
+                .network_id
+                .unwrap_or_else(|| DEFAULT_NETWORK_ID.to_string()),
+            private_ip,
+            public_ip: PublicIp::None,
+            user_id: new.user_id.unwrap_or_else(|| ACCOUNT_USER_ID.to_string()),
+            team_id: new.team_id.unwrap_or_else(|| ACCOUNT_TEAM_ID.to_string()),
+            script_id: new.script_id,
+            auto_shutdown: AutoShutdown::default(),
+            auto_snapshot: Default::default(),
+            restore_point: Default::default(),
+            created_ms: ctx.now,
+            modified_ms: None,
+            actions: Vec::new(),
+            access: new.accessor_ids.into_iter().map(|u| (u, true)).collect(),
+            create_extras: new.extras,
+        };
+        push_action(&mut record, kind, ctx, None);
+        settings.apply(&mut record, ctx)?;
+        self.machines.push(record);
+        Ok(&self.machines[self.machines.len() - 1])
+    }
+
+    /// Change a machine's settings.
+    pub(crate) fn update(
+        &mut self,
+        id: &str,
+        changes: Changes,
+        ctx: &mut Ctx,
+    ) -> Result<&MachineRecord, ApiError> {
+        let record = self.find_mut(id)?;
+        changes.apply(record, ctx)?;
+        record.modified_ms = Some(ctx.now);
+        Ok(record)
+    }
+
+    /// Start: `off` → starting → serviceready → ready. A running machine is a no-op.
+    /// `capacity_failure` is asked only when a start really begins, so an injected failure is
+    /// never spent on a no-op.
+    pub(crate) fn start(
+        &mut self,
+        id: &str,
+        ctx: &mut Ctx,
+        capacity_failure: impl FnOnce() -> Option<String>,
+    ) -> Result<(), ApiError> {
+        let record = self.find_mut(id)?;
+        match record.state_at(ctx.now) {
+            MachineState::Off => {
+                let error = capacity_failure();
+                push_action(record, ActionKind::Start, ctx, error);
+                Ok(())
+            }
+            MachineState::Provisioning => Err(provisioning()),
+            MachineState::Stopping => Err(ApiError::bad_request(
+                "Machine is stopping; start it again once it is off",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Stop: → stopping → off. Already off or stopping is a no-op; a start or restart under
+    /// way is cut short.
+    pub(crate) fn stop(&mut self, id: &str, ctx: &mut Ctx) -> Result<(), ApiError> {
+        let record = self.find_mut(id)?;
+        match record.state_at(ctx.now) {
+            MachineState::Off | MachineState::Stopping => Ok(()),
+            MachineState::Provisioning => Err(provisioning()),
+            _ => {
+                push_action(record, ActionKind::Stop, ctx, None);
+                Ok(())
+            }
+        }
+    }
+
+    /// Restart: → restarting → ready. Only a running machine can restart; a restart under way
+    /// is requested again, as the API documents.
+    pub(crate) fn restart(&mut self, id: &str, ctx: &mut Ctx) -> Result<(), ApiError> {
+        let record = self.find_mut(id)?;
+        match record.state_at(ctx.now) {
+            MachineState::Ready | MachineState::ServiceReady | MachineState::Restarting => {
+                push_action(record, ActionKind::Restart, ctx, None);
+                Ok(())
+            }
+            MachineState::Provisioning => Err(provisioning()),
+            MachineState::Off => Err(ApiError::bad_request("Machine is off; start it instead")),
+            other => Err(ApiError::bad_request(format!(
+                "Machine is {other}; restart it once it is ready"
+            ))),
+        }
+    }
+
+    /// Destroy: the machine is gone at once (404 afterwards); answers what it was.
+    pub(crate) fn destroy(&mut self, id: &str) -> Result<MachineRecord, ApiError> {
+        let index = self
+            .machines
+            .iter()
+            .position(|m| m.id == id)
+            .ok_or_else(ApiError::not_found)?;
+        Ok(self.machines.remove(index))
+    }
+
+    /// Grant or withdraw a user's access (legacy `setMachineAccess`, v1 accessors).
+    pub(crate) fn set_access(
+        &mut self,
+        id: &str,
+        user_id: &str,
+        enable: bool,
+        ctx: &mut Ctx,
+    ) -> Result<(), ApiError> {
+        let record = self.find_mut(id)?;
+        record.access.insert(user_id.to_string(), enable);
+        record.modified_ms = Some(ctx.now);
+        Ok(())
+    }
+
+    pub(crate) fn set_availability(
+        &mut self,
+        region: &Region,
+        machine_type: &TypeSpec,
+        available: bool,
+    ) {
+        self.availability
+            .insert(availability_key(region, machine_type), available);
+    }
+
+    pub(crate) fn is_issued_key(&self, key: &str) -> bool {
+        self.api_keys.iter().any(|k| k.key == key)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::emulator::catalog;
+    use crate::emulator::changes::IpChange;
+    use crate::emulator::legacy::views::machine as render;
+    use crate::emulator::record::IpKind;
+
+    fn request() -> NewMachine {
+        let region = Region::find("East Coast (NY2)").unwrap();
+        let machine_type = catalog::spec("C4").unwrap();
+        NewMachine::new(region, machine_type, 50, "hourly", "m".into(), "t1".into())
+    }
+
+    /// A store with one machine created at t=0 with 100 ms steps; returns its id.
+    pub(crate) fn store_with_machine(rng: &mut fastrand::Rng) -> (Store, String) {
+        let mut store = Store::default();
+        let mut ctx = Ctx {
+            now: 0,
+            step_ms: 100,
+            rng,
+        };
+        let machine = store
+            .create(request(), Changes::default(), &mut ctx)
+            .unwrap();
+        let id = machine.id.clone();
+        (store, id)
+    }
+
+    fn at(now: i64, rng: &mut fastrand::Rng) -> Ctx<'_> {
+        Ctx {
+            now,
+            step_ms: 100,
+            rng,
+        }
+    }
+
+    #[test]
+    fn actions_are_refused_or_ignored_according_to_the_current_state() {
+        let mut rng = fastrand::Rng::with_seed(1);
+        let (mut store, id) = store_with_machine(&mut rng);
+        let mut spent = 0;
+        let mut failure = || {
+            spent += 1;
+            None
+        };
+        // Provisioning: start/stop/restart refused.
+        assert_eq!(
+            store
+                .start(&id, &mut at(50, &mut rng), &mut failure)
+                .unwrap_err()
+                .status,
+            400
+        );
+        assert_eq!(
+            store.stop(&id, &mut at(50, &mut rng)).unwrap_err().status,
+            400
+        );
+        assert_eq!(
+            store
+                .restart(&id, &mut at(50, &mut rng))
+                .unwrap_err()
+                .status,
+            400
+        );
+        // Ready: start is a no-op that spends no capacity failure and records nothing.
+        store
+            .start(&id, &mut at(200, &mut rng), &mut failure)
+            .unwrap();
+        assert_eq!(store.find(&id).unwrap().actions.len(), 1);
+        // Stopping: start refused, stop a no-op.
+        store.stop(&id, &mut at(300, &mut rng)).unwrap();
+        assert!(
+            store
+                .start(&id, &mut at(350, &mut rng), &mut failure)
+                .is_err()
+        );
+        store.stop(&id, &mut at(350, &mut rng)).unwrap();
+        assert_eq!(store.find(&id).unwrap().actions.len(), 2);
+        // Off: restart refused, start asks for a capacity failure once.
+        assert!(store.restart(&id, &mut at(500, &mut rng)).is_err());
+        store
+            .start(&id, &mut at(500, &mut rng), &mut failure)
+            .unwrap();
+        assert_eq!(spent, 1);
+        // Starting: restart refused.
+        assert!(store.restart(&id, &mut at(550, &mut rng)).is_err());
+        assert!(store.start(&id, &mut at(9999, &mut rng), || None).is_ok());
+        assert_eq!(store.find(&id).unwrap().actions.len(), 3);
+    }
+
+    #[test]
+    fn a_dynamic_public_ip_exists_only_while_running() {
+        let mut rng = fastrand::Rng::with_seed(4);
+        let mut store = Store::default();
+        let dynamic = Changes {
+            public_ip: Some(IpChange::Make(IpKind::Dynamic)),
+            ..Changes::default()
+        };
+        let created = store
+            .create(request(), dynamic, &mut at(0, &mut rng))
+            .unwrap();
+        let id = created.id.clone();
+        let ip_at =
+            |store: &Store, now| render(store.find(&id).unwrap(), now, false).public_ip_address;
+        assert_eq!(ip_at(&store, 50), None, "provisioning");
+        let ip = ip_at(&store, 200).expect("ready");
+        assert!(ip.starts_with("184.105."));
+        assert_eq!(ip_at(&store, 250), Some(ip));
+        store.stop(&id, &mut at(300, &mut rng)).unwrap();
+        assert_eq!(ip_at(&store, 500), None, "off");
+    }
+
+    #[test]
+    fn unknown_machines_are_not_found_and_destroy_removes() {
+        let mut rng = fastrand::Rng::with_seed(2);
+        let (mut store, id) = store_with_machine(&mut rng);
+        assert_eq!(
+            store
+                .stop("psnope", &mut at(0, &mut rng))
+                .unwrap_err()
+                .status,
+            404
+        );
+        store.destroy(&id).unwrap();
+        assert_eq!(store.destroy(&id).unwrap_err().status, 404);
+        assert!(store.machines.is_empty());
+    }
+
+    #[test]
+    fn the_state_file_round_trips_and_names_vocabulary_by_its_words() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let (store, _) = store_with_machine(&mut rng);
+        let text = serde_json::to_string(&store).unwrap();
+        assert!(text.contains(r#""region":"ny2""#), "{text}");
+        assert!(text.contains(r#""machineType":"C4""#), "{text}");
+        let back: Store = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, store);
+        let unknown = text.replace(r#""machineType":"C4""#, r#""machineType":"C99""#);
+        let error = serde_json::from_str::<Store>(&unknown).unwrap_err();
+        assert!(error.to_string().contains("unknown machine type 'C99'"));
+    }
+}
