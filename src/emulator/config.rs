@@ -8,7 +8,7 @@ use crate::vocab::Region;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
 
-/// Run a local, stateful emulator of the legacy Paperspace machines API (127.0.0.1 only).
+/// Run a local, stateful emulator of the Paperspace APIs, legacy and v1 (127.0.0.1 only).
 #[derive(Debug, Clone, clap::Args)]
 pub struct EmulatorArgs {
     /// Port to listen on (always on 127.0.0.1); 0 picks a free one.
