@@ -51,6 +51,7 @@ fi
 LIST_N=10000              # row c: machines in the big list
 STOP_N=200                # row d: machines stopped in one call
 STOP_LATENCY_MS=20        # row d: emulator latency per request
+SHOW_LATENCY_MS=50        # row g: emulator latency per request
 STOP_CONCURRENCY=64       # row d: --concurrency of the one-call stop (default is 8)
 API_KEY=bench             # the emulator accepts any non-empty key
 LEGACY_VERSION=0.2.4
@@ -216,6 +217,23 @@ if [ -n "$LEGACY" ]; then
 else
     skip a2 "machines show vs legacy CLI $LEGACY_VERSION" "≥ 50× faster" "$LEGACY_NOTE"
 fi
+
+# =============================================================================================
+# (g) show on v1 vs on legacy, 50 ms of server latency: v1 keeps a machine's events apart, so
+# show asks for the machine and its events together; it should cost one round trip, as on
+# the legacy API.
+log "(g) show on v1 vs legacy, ${SHOW_LATENCY_MS} ms latency"
+start_emulator latency --seed 3 --latency-ms "$SHOW_LATENCY_MS"
+export PAPERSPACE_CONFIG_HOST="$URL" PAPERSPACE_API_URL="$URL/v1"
+LATENCY_ID="$("$BIN" machines list -o table --columns id --no-header | head -n 1)"
+bench g-show-v1 "$RUNS" "$WARMUP" -- \
+    legacy "$B machines show --machineId $LATENCY_ID" \
+    v1 "$B machines show --machineId $LATENCY_ID --api v1"
+g_legacy="$(median g-show-v1 legacy)"; g_v1="$(median g-show-v1 v1)"
+row g1 "show on v1 vs legacy, ${SHOW_LATENCY_MS} ms latency" "$(ms "$g_v1")" \
+    "legacy $(ms "$g_legacy")" "$(calc '%.2f×' "$g_v1 / $g_legacy")" "≤ 1.20×" \
+    "$(verdict "$g_v1" '<=' "1.2 * $g_legacy")"
+unset PAPERSPACE_API_URL
 
 # =============================================================================================
 # (b) --help and --version vs /bin/true, all started by hyperfine without a shell.
