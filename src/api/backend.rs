@@ -20,7 +20,7 @@ pub enum Backend {
 impl Backend {
     /// Plan a command: the usage errors this backend finds (a flag it cannot honour, a command
     /// it lacks) come back before anything is sent.
-    pub(crate) fn plan(self, inv: &Invocation) -> Result<Plan> {
+    pub fn plan(self, inv: &Invocation) -> Result<Plan> {
         let step = match self {
             Backend::Legacy => legacy::step(inv)?,
             Backend::V1 => v1::plan::step(inv)?,
@@ -33,7 +33,7 @@ impl Backend {
     }
 
     /// How this backend reads a machine with its events (show, and each poll of a wait).
-    pub(crate) fn fetch_machine(self, id: &str) -> MachineFetch {
+    pub fn fetch_machine(self, id: &str) -> MachineFetch {
         match self {
             Backend::Legacy => MachineFetch::Legacy(legacy::show_request(id)),
             Backend::V1 => v1::plan::fetch_machine(id),

@@ -47,6 +47,36 @@ pub enum Step {
     Nothing,
 }
 
+impl Plan {
+    /// The requests this plan sends in the usual course, in order: its step's (a list's first
+    /// page; the conditional read after a refused power action is left out), then, when it
+    /// waits, one poll of the machine (the id is `{id}` when the step's answer will tell it).
+    /// What `--dry-run` prints.
+    pub fn requests(&self, backend: super::Backend) -> Vec<ApiRequest> {
+        let mut requests = match &self.step {
+            Step::Call { request, .. } | Step::PowerAction { request, .. } => {
+                vec![request.clone()]
+            }
+            Step::Machine(fetch) => fetch.requests().into_iter().cloned().collect(),
+            Step::DestroyReleasingIp {
+                machine,
+                release,
+                delete,
+            } => vec![machine.clone(), release.clone(), delete.clone()],
+            Step::List(list) => vec![list.first_page()],
+            Step::Nothing => Vec::new(),
+        };
+        if let Some(wait) = &self.wait {
+            let id = match &wait.machine {
+                WaitMachine::Named(id) => id.as_str(),
+                WaitMachine::Created => "{id}",
+            };
+            requests.extend(backend.fetch_machine(id).requests().into_iter().cloned());
+        }
+        requests
+    }
+}
+
 /// How an answer becomes what is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
@@ -109,7 +139,7 @@ pub enum MachineFetch {
 
 impl MachineFetch {
     /// The requests it makes, in order.
-    pub(crate) fn requests(&self) -> Vec<&ApiRequest> {
+    pub fn requests(&self) -> Vec<&ApiRequest> {
         match self {
             MachineFetch::Legacy(request) => vec![request],
             MachineFetch::V1 { machine, events } => vec![machine, events],
@@ -131,7 +161,7 @@ pub struct ListPlan {
 
 impl ListPlan {
     /// The request of the first page.
-    pub(crate) fn first_page(&self) -> ApiRequest {
+    pub fn first_page(&self) -> ApiRequest {
         let first = match self.paging {
             Paging::Offset { first, .. } => first,
             Paging::Cursor { .. } => 0,

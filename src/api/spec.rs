@@ -88,7 +88,8 @@ pub enum OnV1 {
 pub enum V1Value {
     /// `East Coast (NY2)` → `region: ny2`.
     RegionCode,
-    /// `day` → `autoSnapshotFrequency: daily`.
+    /// `day` → `autoSnapshotFrequency: daily`; `null` (no auto-snapshots) →
+    /// `autoSnapshotEnabled: false`.
     SnapshotFrequency,
     /// `assignPublicIp` / `dynamicPublicIp` → one `publicIpType` (static, dynamic, none).
     PublicIpType,
@@ -316,7 +317,7 @@ impl CommandSpec {
     }
 
     /// `machines create`: how the user names it.
-    pub(crate) fn full_name(&self) -> String {
+    pub fn full_name(&self) -> String {
         format!("{} {}", self.id.namespace().name(), self.name)
     }
 }

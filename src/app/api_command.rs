@@ -6,7 +6,7 @@ use super::presentation::resolve_presentation;
 use super::report;
 use crate::api::Backend;
 use crate::api::params::Invocation;
-use crate::api::plan::{Plan, Step};
+use crate::api::plan::Plan;
 use crate::config::{self, ClientFlags, Environment};
 use crate::error::{CliError, ErrorKind, Result};
 use crate::execute::{self, Session};
@@ -101,35 +101,13 @@ fn plan_all(backend: Backend, invocations: &[Invocation]) -> Result<Vec<Plan>> {
     invocations.iter().map(|inv| backend.plan(inv)).collect()
 }
 
-/// `--dry-run`: the requests each plan makes first, as curl command lines; nothing is sent.
+/// `--dry-run`: the requests each plan makes (`Plan::requests`), as curl command lines;
+/// nothing is sent.
 fn dry_run(base_url: &str, backend: Backend, plans: &[Plan]) -> String {
     let mut lines = String::new();
     for plan in plans {
-        let first_page;
-        let fetch;
-        let requests = match &plan.step {
-            Step::Call { request, .. } | Step::PowerAction { request, .. } => vec![request],
-            Step::Machine(machine) => machine.requests(),
-            Step::DestroyReleasingIp {
-                machine,
-                release,
-                delete,
-            } => vec![machine, release, delete],
-            Step::List(list) => {
-                first_page = list.first_page();
-                vec![&first_page]
-            }
-            Step::Nothing => {
-                let id = match plan.wait.as_ref().map(|wait| &wait.machine) {
-                    Some(crate::api::plan::WaitMachine::Named(id)) => id.as_str(),
-                    _ => "",
-                };
-                fetch = backend.fetch_machine(id);
-                fetch.requests()
-            }
-        };
-        for request in requests {
-            lines.push_str(&curl_line(request, base_url));
+        for request in plan.requests(backend) {
+            lines.push_str(&curl_line(&request, base_url));
             lines.push('\n');
         }
     }

@@ -11,6 +11,7 @@ mod faults;
 mod fixtures;
 mod help;
 mod live;
+mod openapi;
 mod outputs;
 #[cfg(feature = "emulator")]
 mod session;

@@ -153,10 +153,16 @@ fn machine_body(inv: &Invocation) -> Map<String, Value> {
                     ParamValue::Text(word) => SnapshotFrequency::from_legacy(word),
                     _ => None,
                 };
-                body.insert(
-                    "autoSnapshotFrequency".into(),
-                    frequency.map_or(Value::Null, |f| f.v1.into()),
-                );
+                match frequency {
+                    Some(frequency) => {
+                        body.insert("autoSnapshotFrequency".into(), frequency.v1.into());
+                    }
+                    // The legacy `null` means "no auto-snapshots"; v1's frequency is not
+                    // nullable, its switch is the way to say so.
+                    None => {
+                        body.insert("autoSnapshotEnabled".into(), false.into());
+                    }
+                }
             }
             OnV1::Converted(V1Value::AccessorIds) => {
                 body.insert("accessorIds".into(), Value::Array(vec![value.to_json()]));
@@ -466,6 +472,18 @@ mod tests {
             req.path_and_query(),
             "/machine-availability?region=ams1&machineType=V100"
         );
+    }
+
+    #[test]
+    fn no_auto_snapshots_is_said_with_the_switch_not_a_null_frequency() {
+        let (req, _) = single(
+            plan_of(
+                "update",
+                &[("machineId", "ps1"), ("autoSnapshotFrequency", "null")],
+            )
+            .unwrap(),
+        );
+        assert_eq!(req.body_text().unwrap(), r#"{"autoSnapshotEnabled":false}"#);
     }
 
     #[test]
