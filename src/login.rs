@@ -8,9 +8,10 @@
 //! API call before it is saved, unless `--no-verify`. Both commands say what they did on
 //! stderr and print nothing on stdout.
 
+use crate::api::Backend;
 use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry};
-use crate::api::response::decode;
-use crate::config::{self, ApiKey, Environment, Settings};
+use crate::api::response::{decode, decode_v1};
+use crate::config::{self, ApiKey, ClientFlags, Environment, Settings};
 use crate::error::{CliError, ErrorKind, Result};
 use crate::http::Transport;
 use crate::terminal::{Terminal, prompt};
@@ -44,6 +45,10 @@ pub struct LoginArgs {
     /// Save the key without checking it with the API first.
     #[arg(long = "no-verify")]
     pub no_verify: bool,
+    /// Which API checks the key: legacy or v1 [default: as the other commands: env
+    /// PAPERSPACE_API, the config file's "api", else legacy].
+    #[arg(long = "api", value_name = "legacy|v1")]
+    pub api: Option<String>,
 }
 
 fn home_config(env: &Environment) -> Result<std::path::PathBuf> {
@@ -53,15 +58,21 @@ fn home_config(env: &Environment) -> Result<std::path::PathBuf> {
         .ok_or_else(|| CliError::usage("cannot find your home directory (HOME is not set)"))
 }
 
-/// A transport for the login requests: the configured host, the default timeouts, and the
+/// The API login talks to, chosen as for every other command (`--api`, `PAPERSPACE_API`, the
+/// config file's `api`).
+fn endpoint(args: &LoginArgs, env: &Environment) -> Result<(Backend, String)> {
+    let flags = ClientFlags {
+        api: args.api.clone(),
+        ..ClientFlags::default()
+    };
+    config::resolve_endpoint(&flags, &config::ConfigFile::new(env))
+}
+
+/// A transport for the login requests: the API's base URL, the default timeouts, and the
 /// given key (or none, for `/users/login`).
-fn transport(env: &Environment, key: Option<ApiKey>) -> Result<Transport> {
+fn transport(base_url: &str, key: Option<ApiKey>) -> Result<Transport> {
     Transport::new(&Settings {
-        base_url: config::resolve_host(
-            env.config_host.as_deref(),
-            "PAPERSPACE_CONFIG_HOST",
-            env.allow_insecure_http,
-        )?,
+        base_url: base_url.to_string(),
         api_key: key,
         connect_timeout: config::DEFAULT_CONNECT_TIMEOUT,
         request_timeout: config::DEFAULT_REQUEST_TIMEOUT,
@@ -122,7 +133,7 @@ fn key_source(args: &LoginArgs, terminal: Terminal) -> Result<KeySource> {
 /// The legacy flow: email and password for an access token, the access token for a key.
 async fn key_from_password(
     args: &LoginArgs,
-    env: &Environment,
+    base_url: &str,
     terminal: Terminal,
 ) -> Result<(ApiKey, Option<String>)> {
     let ask = |label: &str, secret: bool, flag: &str| -> Result<String> {
@@ -142,7 +153,7 @@ async fn key_from_password(
         Some(password) => password.clone(),
         None => ask("Password: ", true, "--password")?,
     };
-    let anonymous = transport(env, None)?;
+    let anonymous = transport(base_url, None)?;
     let mut credentials = Map::new();
     credentials.insert("email".into(), email.into());
     credentials.insert("password".into(), password.into());
@@ -169,36 +180,99 @@ async fn key_from_password(
     Ok((ApiKey::new(key), string_field(&created, "name")))
 }
 
-/// One cheap authenticated call: a rejected key is an auth error, nothing is saved.
-async fn verify(key: &ApiKey, env: &Environment) -> Result<()> {
-    let request = ApiRequest::get(
-        Auth::ApiKeyHeader,
-        "/machines/getMachines".into(),
-        vec![("limit".into(), "1".into())],
-    );
-    let response = transport(env, Some(key.clone()))?.send(&request).await?;
-    decode(response).map(|_| ()).map_err(|e| match e.kind {
-        ErrorKind::Auth { .. } => CliError::new(
-            e.kind.clone(),
-            format!(
+/// The key was turned down: an authentication error, and nothing is saved.
+fn rejected(reason: &str) -> CliError {
+    CliError::new(
+        ErrorKind::Auth { status: None },
+        format!("the API did not accept this key ({reason}); nothing was saved"),
+    )
+}
+
+/// Who a v1 key belongs to: the user's email, and the team's name (or namespace).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Identity {
+    email: String,
+    team: String,
+}
+
+/// Read v1's session: `null` is what the live service answers for a key it does not know
+/// (docs/v1.md, "Keys and sessions").
+fn identity(session: &str) -> Result<Identity> {
+    let session: Value =
+        serde_json::from_str(session).map_err(|_| rejected("the session is not JSON"))?;
+    if session.is_null() {
+        return Err(rejected("it has no session"));
+    }
+    let text = |pointer: &str| session.pointer(pointer).and_then(Value::as_str);
+    let team_id = text("/team/id");
+    let team_name = session
+        .pointer("/user/teamMemberships")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|m| m.pointer("/team/id").and_then(Value::as_str) == team_id)
+        .and_then(|m| m.pointer("/team/name").and_then(Value::as_str));
+    Ok(Identity {
+        email: text("/user/email").unwrap_or("an unknown user").to_string(),
+        team: team_name
+            .or(text("/team/namespace"))
+            .or(team_id)
+            .unwrap_or("an unknown team")
+            .to_string(),
+    })
+}
+
+/// One cheap authenticated call on the API in use: a rejected key is an auth error, nothing
+/// is saved. On v1 the session also says whose key it is.
+async fn verify(key: &ApiKey, backend: Backend, base_url: &str) -> Result<Option<Identity>> {
+    let transport = transport(base_url, Some(key.clone()))?;
+    let auth_failure = |e: CliError| match e.kind {
+        ErrorKind::Auth { .. } => CliError {
+            message: format!(
                 "the API did not accept this key ({}); nothing was saved",
                 e.message
             ),
-        ),
+            ..e
+        },
         _ => e,
-    })
+    };
+    match backend {
+        Backend::Legacy => {
+            let request = ApiRequest::get(
+                Auth::ApiKeyHeader,
+                "/machines/getMachines".into(),
+                vec![("limit".into(), "1".into())],
+            );
+            decode(transport.send(&request).await?)
+                .map(|_| None)
+                .map_err(auth_failure)
+        }
+        Backend::V1 => {
+            let request = ApiRequest::get(Auth::Bearer, "/auth/session".into(), Vec::new());
+            let session = decode_v1(transport.send(&request).await?).map_err(auth_failure)?;
+            identity(&session).map(Some)
+        }
+    }
 }
 
 pub fn login(args: &LoginArgs, env: &Environment, terminal: Terminal) -> Result<()> {
     let path = home_config(env)?;
     let source = key_source(args, terminal)?;
+    let (backend, base_url) = endpoint(args, env)?;
+    if source == KeySource::Legacy && backend == Backend::V1 {
+        return Err(CliError::usage(
+            "--email and --password log in through the legacy API; with --api v1 give an API key (--apiKey, or on stdin)",
+        ));
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::internal(format!("cannot start the async runtime: {e}")))?;
+    // A key the API just created needs no check; one given (even beside --email) does.
+    let created = source == KeySource::Legacy;
     let (key, name) = match source {
         KeySource::Flag(key) => (ApiKey::new(key), None),
-        KeySource::Legacy => runtime.block_on(key_from_password(args, env, terminal))?,
+        KeySource::Legacy => runtime.block_on(key_from_password(args, &base_url, terminal))?,
         KeySource::Stdin => {
             let mut line = String::new();
             std::io::stdin()
@@ -211,17 +285,20 @@ pub fn login(args: &LoginArgs, env: &Environment, terminal: Terminal) -> Result<
     if key.expose().is_empty() {
         return Err(CliError::usage("the API key is empty; nothing was saved"));
     }
-    // A key the API just created needs no check; one typed or pasted does.
-    let from_password = args.email.is_some() || args.password.is_some();
-    if !args.no_verify && !from_password {
-        runtime.block_on(verify(&key, env))?;
-    }
+    let identity = if args.no_verify || created {
+        None
+    } else {
+        runtime.block_on(verify(&key, backend, &base_url))?
+    };
     config::save_api_key(&path, &key, name.as_deref())?;
     let checked = if args.no_verify {
         "not checked"
     } else {
         "checked"
     };
+    if let Some(who) = identity {
+        eprintln!("API key of {} (team {})", who.email, who.team);
+    }
     eprintln!("Logged in: API key ({checked}) saved to {}", path.display());
     Ok(())
 }

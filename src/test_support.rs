@@ -2,7 +2,7 @@
 
 use crate::api::commands;
 use crate::api::params::{Invocation, validate};
-use crate::config::{Environment, config_path};
+use crate::config::{ClientFlags, Environment, config_path};
 use std::path::Path;
 
 /// `machines <cmd>` with these flags, validated (panics on a usage error).
@@ -35,4 +35,12 @@ pub(crate) fn env_with_home(home: &Path) -> Environment {
 pub(crate) fn write_config_text(home: &Path, text: &str) {
     std::fs::create_dir_all(home.join(".paperspace")).unwrap();
     std::fs::write(config_path(home), text).unwrap();
+}
+
+/// Client flags with only `--apiKey` (or nothing) given.
+pub(crate) fn key_flag(key: Option<&str>) -> ClientFlags {
+    ClientFlags {
+        api_key: key.map(str::to_string),
+        ..ClientFlags::default()
+    }
 }

@@ -21,6 +21,7 @@ const RETRIES: &str = "retries";
 const ALLOW_INSECURE_HTTP: &str = "allow-insecure-http";
 const API: &str = "api";
 const RAW: &str = "raw";
+const TEAM: &str = "team";
 
 /// Client flags that take a value, as typed on the command line (for the argv scans below).
 pub(super) const GLOBAL_VALUE_FLAGS: &[&str] = &[
@@ -36,17 +37,18 @@ pub(super) const GLOBAL_VALUE_FLAGS: &[&str] = &[
     "--concurrency",
     "--retries",
     "--api",
+    "--team",
 ];
 
 /// The client flags. On a namespace they are global (before or after the command name); a
 /// hidden copy on the top level accepts the legacy `paperspace --apiKey K machines ...`.
 pub(super) fn client_args(on_namespace: bool) -> Vec<Arg> {
-    let args: [Arg; 16] = [
+    let args: [Arg; 17] = [
         Arg::new(API_KEY)
             .long(API_KEY)
             .alias("api-key")
             .value_name("KEY")
-            .help("API key (else PAPERSPACE_API_KEY, else apiKey in ~/.paperspace/config.json)")
+            .help("API key (else PAPERSPACE_API_KEY, else apiKey in ~/.paperspace/config.json, else the key pspace saved)")
             .global(true),
         Arg::new(API_KEY_UNDERSCORE)
             .long(API_KEY_UNDERSCORE)
@@ -121,6 +123,11 @@ pub(super) fn client_args(on_namespace: bool) -> Vec<Arg> {
             .action(ArgAction::SetTrue)
             .help("With --api v1: print v1's own JSON instead of the legacy shape")
             .global(true),
+        Arg::new(TEAM)
+            .long(TEAM)
+            .value_name("NAME")
+            .help("Use the key Paperspace's own CLI (pspace) saved for this team in ~/.paperspace/credentials.toml [env PAPERSPACE_TEAM]")
+            .global(true),
         Arg::new(CONCURRENCY)
             .long(CONCURRENCY)
             .value_name("N")
@@ -168,5 +175,6 @@ pub(super) fn client_flags(leaf: &ArgMatches, top: &ArgMatches) -> ClientFlags {
         allow_insecure_http: flag(ALLOW_INSECURE_HTTP),
         api: text(API),
         raw: flag(RAW),
+        team: text(TEAM),
     }
 }

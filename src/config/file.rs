@@ -116,7 +116,7 @@ mod tests {
     use super::*;
     use crate::api::Backend;
     use crate::config::{ClientFlags, resolve_api_key, resolve_endpoint};
-    use crate::test_support::{env_with_home, write_config_text};
+    use crate::test_support::{env_with_home, key_flag, write_config_text};
 
     #[test]
     fn saving_a_key_keeps_other_keys_and_is_owner_only() {
@@ -181,6 +181,9 @@ mod tests {
         );
         // Gone from disk now: the key still comes from the one read above.
         std::fs::remove_file(config_path(home.path())).unwrap();
-        assert_eq!(resolve_api_key(None, &file).unwrap().expose(), "k");
+        assert_eq!(
+            resolve_api_key(&key_flag(None), &file).unwrap().expose(),
+            "k"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! functions (the environment is captured in `Environment` so tests can pass their own).
 
 mod file;
+mod pspace;
 
 pub use file::{ConfigFile, config_path, remove_api_key, save_api_key};
 
@@ -62,6 +63,8 @@ pub struct Environment {
     pub api: Option<String>,
     /// `PAPERSPACE_API_URL`: the v1 base URL.
     pub api_url: Option<String>,
+    /// `PAPERSPACE_TEAM`: whose key of those pspace saved.
+    pub team: Option<String>,
 }
 
 impl Environment {
@@ -82,6 +85,7 @@ impl Environment {
             ci: std::env::var_os("CI").is_some(),
             api: var("PAPERSPACE_API"),
             api_url: var("PAPERSPACE_API_URL"),
+            team: var("PAPERSPACE_TEAM").filter(|t| !t.is_empty()),
             allow_insecure_http: var("PAPERSPACE_ALLOW_INSECURE_HTTP").is_some_and(|v| {
                 ["1", "true", "yes"].contains(&v.trim().to_ascii_lowercase().as_str())
             }),
@@ -109,6 +113,8 @@ pub struct ClientFlags {
     pub api: Option<String>,
     /// `--raw`: with v1, print v1's own JSON instead of the legacy shape.
     pub raw: bool,
+    /// `--team`: whose key of those pspace saved.
+    pub team: Option<String>,
 }
 
 /// Everything the transport needs.
@@ -211,14 +217,23 @@ pub fn resolve_retries(flag: Option<&str>, env: Option<&str>) -> Result<u32> {
     }
 }
 
-/// The key, by the legacy precedence: `--apiKey` > `PAPERSPACE_API_KEY` > config file
-/// `apiKey`. Empty values fall through. The config file is read only when needed.
-pub fn resolve_api_key(flag: Option<&str>, file: &ConfigFile) -> Result<ApiKey> {
-    if let Some(key) = flag.filter(|k| !k.is_empty()) {
+/// The key: `--apiKey` > `PAPERSPACE_API_KEY` (the legacy precedence) > the key pspace saved
+/// for the team `--team`/`PAPERSPACE_TEAM` names > `apiKey` of `~/.paperspace/config.json` >
+/// the key pspace saved for its current team (docs/v1.md, "Keys and sessions"). Empty values
+/// fall through; the files are read only when needed.
+pub fn resolve_api_key(flags: &ClientFlags, file: &ConfigFile) -> Result<ApiKey> {
+    let env = file.env();
+    if let Some(key) = flags.api_key.as_deref().filter(|k| !k.is_empty()) {
         return Ok(ApiKey::new(key));
     }
-    if let Some(key) = file.env().api_key.as_deref().filter(|k| !k.is_empty()) {
+    if let Some(key) = env.api_key.as_deref().filter(|k| !k.is_empty()) {
         return Ok(ApiKey::new(key));
+    }
+    let chosen_team = flags.team.as_deref().or(env.team.as_deref());
+    if let (Some(team), Some(home)) = (chosen_team, env.home.as_deref())
+        && let Some(key) = pspace::saved_key(home, pspace::Team::Chosen(team))?
+    {
+        return Ok(key);
     }
     if let Some(config) = file.get()? {
         match config.get("apiKey") {
@@ -233,9 +248,14 @@ pub fn resolve_api_key(flag: Option<&str>, file: &ConfigFile) -> Result<ApiKey> 
             }
         }
     }
+    if let Some(home) = env.home.as_deref()
+        && let Some(key) = pspace::saved_key(home, pspace::Team::Current)?
+    {
+        return Ok(key);
+    }
     Err(CliError::new(
         ErrorKind::Auth { status: None },
-        "no API key: pass --apiKey, set PAPERSPACE_API_KEY, or save one in ~/.paperspace/config.json",
+        "no API key: pass --apiKey, set PAPERSPACE_API_KEY, or log in (paperspace login, or pspace login)",
     ))
 }
 
@@ -300,7 +320,7 @@ pub fn resolve(flags: &ClientFlags, file: &ConfigFile, base_url: String) -> Resu
         DEFAULT_REQUEST_TIMEOUT,
     )?;
     let retries = resolve_retries(flags.retries.as_deref(), env.retries.as_deref())?;
-    let api_key = resolve_api_key(flags.api_key.as_deref(), file)?;
+    let api_key = resolve_api_key(flags, file)?;
     Ok(Settings {
         base_url,
         api_key: Some(api_key),
@@ -314,7 +334,7 @@ pub fn resolve(flags: &ClientFlags, file: &ConfigFile, base_url: String) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::{env_with_home, write_config_text};
+    use crate::test_support::{env_with_home, key_flag, write_config_text};
 
     #[test]
     fn key_precedence_is_flag_then_env_then_config_and_empty_values_fall_through() {
@@ -322,33 +342,33 @@ mod tests {
         write_config_text(home.path(), r#"{"apiKey":"from-file","name":"x"}"#);
         let mut env = env_with_home(home.path());
         assert_eq!(
-            resolve_api_key(None, &ConfigFile::new(&env))
+            resolve_api_key(&key_flag(None), &ConfigFile::new(&env))
                 .unwrap()
                 .expose(),
             "from-file"
         );
         env.api_key = Some("from-env".into());
         assert_eq!(
-            resolve_api_key(None, &ConfigFile::new(&env))
+            resolve_api_key(&key_flag(None), &ConfigFile::new(&env))
                 .unwrap()
                 .expose(),
             "from-env"
         );
         assert_eq!(
-            resolve_api_key(Some("from-flag"), &ConfigFile::new(&env))
+            resolve_api_key(&key_flag(Some("from-flag")), &ConfigFile::new(&env))
                 .unwrap()
                 .expose(),
             "from-flag"
         );
         assert_eq!(
-            resolve_api_key(Some(""), &ConfigFile::new(&env))
+            resolve_api_key(&key_flag(Some("")), &ConfigFile::new(&env))
                 .unwrap()
                 .expose(),
             "from-env"
         );
         env.api_key = Some(String::new());
         assert_eq!(
-            resolve_api_key(Some(""), &ConfigFile::new(&env))
+            resolve_api_key(&key_flag(Some("")), &ConfigFile::new(&env))
                 .unwrap()
                 .expose(),
             "from-file"
@@ -359,17 +379,17 @@ mod tests {
     fn no_key_anywhere_is_an_auth_error_and_a_bad_file_is_a_usage_error_naming_it() {
         let home = tempfile::tempdir().unwrap();
         let env = env_with_home(home.path());
-        let err = resolve_api_key(None, &ConfigFile::new(&env)).unwrap_err();
+        let err = resolve_api_key(&key_flag(None), &ConfigFile::new(&env)).unwrap_err();
         assert_eq!(err.exit_code(), 4);
         write_config_text(home.path(), r#"{"name":"no key"}"#);
         assert_eq!(
-            resolve_api_key(None, &ConfigFile::new(&env))
+            resolve_api_key(&key_flag(None), &ConfigFile::new(&env))
                 .unwrap_err()
                 .exit_code(),
             4
         );
         write_config_text(home.path(), "{not json");
-        let err = resolve_api_key(None, &ConfigFile::new(&env)).unwrap_err();
+        let err = resolve_api_key(&key_flag(None), &ConfigFile::new(&env)).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(
             err.message
@@ -377,7 +397,7 @@ mod tests {
         );
         write_config_text(home.path(), "[1]");
         assert!(
-            resolve_api_key(None, &ConfigFile::new(&env))
+            resolve_api_key(&key_flag(None), &ConfigFile::new(&env))
                 .unwrap_err()
                 .message
                 .contains("not a JSON object")

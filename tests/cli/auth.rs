@@ -124,7 +124,7 @@ async fn no_key_anywhere_is_an_auth_error_and_nothing_is_sent() {
     cmd.env_remove("PAPERSPACE_API_KEY");
     run(cmd, SHOW).assert_error(
         4,
-        "no API key: pass --apiKey, set PAPERSPACE_API_KEY, or save one in ~/.paperspace/config.json",
+        "no API key: pass --apiKey, set PAPERSPACE_API_KEY, or log in (paperspace login, or pspace login)",
         None,
     );
     sandbox.write_config(r#"{"name":"no key here"}"#);

@@ -10,6 +10,7 @@ mod errors;
 mod faults;
 mod fixtures;
 mod help;
+mod keys;
 mod live;
 mod openapi;
 mod outputs;
