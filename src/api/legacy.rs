@@ -6,7 +6,7 @@
 use super::commands::{CommandId, MachinesCommand};
 use super::params::{Invocation, ParamValue};
 use super::plan::{Answer, Items, ListPlan, Paging, Step, Window};
-use super::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
+use super::request::{ApiRequest, Auth, HttpMethod, Retry};
 use super::spec::{ValueKind, Wire};
 use crate::error::{CliError, Result};
 use crate::vocab::{closest_machine_type, known_machine_types};
@@ -56,10 +56,7 @@ fn check_machine_types(inv: &Invocation) -> Result<()> {
 /// The one request of a legacy command.
 pub fn build_request(inv: &Invocation) -> ApiRequest {
     let route = inv.spec.legacy;
-    let mut path = route.path.to_string();
-    if route.has_machine_id() {
-        path = path.replace("{machineId}", &encode_component(inv.machine_id()));
-    }
+    let path = route.fill(|flag| inv.text(flag).unwrap_or_default().to_string());
     let sent = inv.values.iter().filter(|(p, _)| p.wire == Wire::Sent);
     let (query, body) = match route.method {
         HttpMethod::Get => (

@@ -92,6 +92,15 @@ impl Invocation {
         self.text("machineId").unwrap_or_default()
     }
 
+    /// The id of what the command acts on (its `Targets` flag), empty when it has none.
+    pub(crate) fn target_id(&self) -> &str {
+        self.spec
+            .targets
+            .flag()
+            .and_then(|flag| self.text(flag))
+            .unwrap_or_default()
+    }
+
     /// A client-side duration: the flag's value, else the spec's default.
     pub fn seconds(&self, name: &str) -> Option<f64> {
         match self.get(name) {
@@ -208,12 +217,9 @@ pub fn validate(spec: &'static CommandSpec, raw: &[(&str, String)]) -> Result<In
         )));
     }
     let invocation = Invocation { spec, values };
-    // The legacy route puts it in the path; v1 puts every id there (checked by its planner).
-    if spec.legacy.has_machine_id() {
-        check_path_segment(
-            invocation.text("machineId").unwrap_or_default(),
-            "machineId",
-        )?;
+    // The ids the legacy route puts in its path; v1 puts every id there (its planner checks).
+    for flag in spec.legacy.path_flags() {
+        check_path_segment(invocation.text(flag).unwrap_or_default(), flag)?;
     }
     for rule in spec.rules {
         check_rule(&invocation, rule)?;

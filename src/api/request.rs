@@ -64,16 +64,10 @@ impl Retry {
     pub(crate) fn declared(inv: &Invocation) -> Retry {
         match inv.spec.resend {
             Resend::Safe => Retry::Resend,
-            Resend::Never(check) => {
-                let subject = match check {
-                    Check::ListMachinesByName => inv.text("machineName"),
-                    Check::ShowMachine => inv.text("machineId"),
-                };
-                Retry::Once(Some(OutcomeCheck {
-                    check,
-                    subject: subject.unwrap_or_default().to_string(),
-                }))
-            }
+            Resend::Never(check) => Retry::Once(Some(OutcomeCheck {
+                check,
+                subject: inv.text(check.value_of).unwrap_or_default().to_string(),
+            })),
         }
     }
 }

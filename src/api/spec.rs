@@ -135,24 +135,37 @@ pub enum Resend {
     Never(Check),
 }
 
-/// The command that shows whether a request whose answer was lost took effect.
+/// The command that shows whether a request whose answer was lost took effect:
+/// `paperspace <command> --<flag> <the value of --<value_of>>`, e.g. `paperspace machines list
+/// --name <machineName>` after a create (there is no id yet), or `paperspace machines show
+/// --machineId <machineId>`; just `paperspace <fallback>` when that value is empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Check {
-    /// `paperspace machines list --name <machineName>` (create: there is no id yet).
-    ListMachinesByName,
-    /// `paperspace machines show --machineId <machineId>`.
-    ShowMachine,
+pub struct Check {
+    pub command: &'static str,
+    pub flag: &'static str,
+    pub value_of: &'static str,
+    pub fallback: &'static str,
 }
 
-/// The machines a command acts on.
+/// The resources a command acts on by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Targets {
     /// None by id (create, list, availability).
     None,
-    /// Exactly one `--machineId`.
-    One,
-    /// One or more: `--machineId` repeated or comma-separated, one request each.
-    Many,
+    /// Exactly one, named by this flag (`machineId`, `scriptId`...).
+    One(&'static str),
+    /// One or more: the flag repeated or comma-separated, one request each.
+    Many(&'static str),
+}
+
+impl Targets {
+    /// The flag that names the target, if the command has one.
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            Targets::None => None,
+            Targets::One(flag) | Targets::Many(flag) => Some(flag),
+        }
+    }
 }
 
 /// What the command waits for after its request.
@@ -224,8 +237,26 @@ impl Route {
         }
     }
 
-    pub(crate) fn has_machine_id(&self) -> bool {
-        self.path.contains("{machineId}")
+    /// The flags whose values go into the path (`{machineId}`, `{scriptId}`...).
+    pub(crate) fn path_flags(&self) -> impl Iterator<Item = &'static str> {
+        self.path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+    }
+
+    /// The path with each `{flag}` replaced by that flag's value, percent-encoded as one
+    /// segment.
+    pub(crate) fn fill(&self, value_of: impl Fn(&str) -> String) -> String {
+        self.path
+            .split('/')
+            .map(
+                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(flag) => crate::api::request::encode_component(&value_of(flag)),
+                    None => segment.to_string(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 

@@ -39,7 +39,7 @@ pub(super) fn value_name(kind: ValueKind) -> &'static str {
 }
 
 fn param_arg(spec: &CommandSpec, param: &ParamSpec) -> Arg {
-    let repeatable = spec.targets == Targets::Many && param.name == "machineId";
+    let repeatable = spec.targets == Targets::Many(param.name);
     let mut arg = Arg::new(param.name).long(param.name).help(param.help);
     // With an options file the required flags may come from the file; `validate` names any
     // that are still missing after the merge.

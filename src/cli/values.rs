@@ -16,14 +16,17 @@ pub(crate) fn split_machine_ids(
     spec: &CommandSpec,
     raw: &[(&'static str, String)],
 ) -> Vec<Vec<(&'static str, String)>> {
-    let ids = raw.iter().find(|(name, _)| *name == "machineId");
+    let Targets::Many(flag) = spec.targets else {
+        return vec![raw.to_vec()];
+    };
+    let ids = raw.iter().find(|(name, _)| *name == flag);
     match ids {
-        Some((_, ids)) if spec.targets == Targets::Many && ids.contains(',') => ids
+        Some((_, ids)) if ids.contains(',') => ids
             .split(',')
             .map(|id| {
                 raw.iter()
                     .map(|(name, value)| {
-                        let value = if *name == "machineId" { id } else { value };
+                        let value = if *name == flag { id } else { value };
                         (*name, value.to_string())
                     })
                     .collect()

@@ -37,15 +37,15 @@ pub fn curl_line(request: &ApiRequest, base_url: &str) -> String {
 
 /// The command that shows whether a request whose answer was lost took effect.
 pub(crate) fn check_command(check: &OutcomeCheck) -> String {
-    match (check.check, check.subject.as_str()) {
-        (Check::ListMachinesByName, "") => "paperspace machines list".to_string(),
-        (Check::ListMachinesByName, name) => {
-            format!("paperspace machines list --name {}", shell_quote(name))
-        }
-        (Check::ShowMachine, "") => "paperspace machines list".to_string(),
-        (Check::ShowMachine, id) => {
-            format!("paperspace machines show --machineId {}", shell_quote(id))
-        }
+    let Check {
+        command,
+        flag,
+        fallback,
+        ..
+    } = check.check;
+    match check.subject.as_str() {
+        "" => format!("paperspace {fallback}"),
+        value => format!("paperspace {command} --{flag} {}", shell_quote(value)),
     }
 }
 

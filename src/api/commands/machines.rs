@@ -10,6 +10,22 @@ use crate::vocab::{
     BILLING_TYPES, LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL, RESTORE_POINT_FREQUENCIES, WAIT_STATES,
 };
 
+/// What shows whether a create whose answer was lost made a machine (it has no id yet).
+const LIST_BY_NAME: Check = Check {
+    command: "machines list",
+    flag: "name",
+    value_of: "machineName",
+    fallback: "machines list",
+};
+
+/// What shows whether a change to a machine whose answer was lost took effect.
+const SHOW_MACHINE: Check = Check {
+    command: "machines show",
+    flag: "machineId",
+    value_of: "machineId",
+    fallback: "machines list",
+};
+
 const INTERVAL: ParamSpec = client(
     "interval",
     ValueKind::Seconds { allow_zero: false },
@@ -330,7 +346,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: "Create a new Paperspace virtual machine",
         params: CREATE,
         rules: CREATE_RULES,
-        resend: Resend::Never(Check::ListMachinesByName),
+        resend: Resend::Never(LIST_BY_NAME),
         targets: Targets::None,
         waits: Waits::OnFlag("ready"),
         view: ViewKind::Machine,
@@ -359,7 +375,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         resend: Resend::Safe,
-        targets: Targets::Many,
+        targets: Targets::Many("machineId"),
         waits: Waits::OnFlag("ready"),
         view: ViewKind::Action,
         confirm: None,
@@ -386,7 +402,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         resend: Resend::Safe,
-        targets: Targets::Many,
+        targets: Targets::Many("machineId"),
         waits: Waits::OnFlag("off"),
         view: ViewKind::Action,
         confirm: None,
@@ -413,7 +429,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         resend: Resend::Safe,
-        targets: Targets::Many,
+        targets: Targets::Many("machineId"),
         waits: Waits::OnFlag("ready"),
         view: ViewKind::Action,
         confirm: None,
@@ -446,8 +462,8 @@ pub const COMMANDS: &[CommandSpec] = &[
             ),
         ],
         rules: &[],
-        resend: Resend::Never(Check::ShowMachine),
-        targets: Targets::Many,
+        resend: Resend::Never(SHOW_MACHINE),
+        targets: Targets::Many("machineId"),
         waits: Waits::Never,
         view: ViewKind::Action,
         confirm: Some(Confirmation {
@@ -470,8 +486,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: "Update attributes of a machine",
         params: UPDATE,
         rules: &[Rule::NotBothTrue("assignPublicIp", "dynamicPublicIp")],
-        resend: Resend::Never(Check::ShowMachine),
-        targets: Targets::One,
+        resend: Resend::Never(SHOW_MACHINE),
+        targets: Targets::One("machineId"),
         waits: Waits::Never,
         view: ViewKind::Machine,
         confirm: None,
@@ -509,7 +525,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         )],
         rules: &[],
         resend: Resend::Safe,
-        targets: Targets::Many,
+        targets: Targets::Many("machineId"),
         waits: Waits::Never,
         view: ViewKind::Machine,
         confirm: None,
@@ -531,8 +547,8 @@ pub const COMMANDS: &[CommandSpec] = &[
             ),
         ],
         rules: &[],
-        resend: Resend::Never(Check::ShowMachine),
-        targets: Targets::One,
+        resend: Resend::Never(SHOW_MACHINE),
+        targets: Targets::One("machineId"),
         waits: Waits::Never,
         view: ViewKind::Action,
         confirm: None,
@@ -558,7 +574,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         resend: Resend::Safe,
-        targets: Targets::One,
+        targets: Targets::One("machineId"),
         waits: Waits::Never,
         view: ViewKind::Utilization,
         confirm: None,
@@ -589,7 +605,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
         rules: &[],
         resend: Resend::Safe,
-        targets: Targets::Many,
+        targets: Targets::Many("machineId"),
         waits: Waits::ForStateFlag,
         view: ViewKind::Machine,
         confirm: None,

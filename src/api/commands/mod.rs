@@ -98,7 +98,7 @@ pub fn find(namespace: &str, command: &str) -> Option<&'static CommandSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::spec::{Resend, Route, Rule, Targets, V1Op, ValueKind, Waits};
+    use crate::api::spec::{Resend, Route, Rule, V1Op, ValueKind, Waits};
 
     #[test]
     fn every_row_is_found_by_its_id_and_its_name_once() {
@@ -155,22 +155,26 @@ mod tests {
             if cmd.waits == Waits::ForStateFlag {
                 assert!(has("state"), "{}", cmd.name);
             }
-            let id = cmd.param("machineId");
-            match cmd.targets {
-                Targets::One | Targets::Many => {
-                    let id = id.expect(cmd.name);
-                    assert!(id.required && id.kind == ValueKind::Id, "{}", cmd.name);
-                }
-                Targets::None => assert!(id.is_none_or(|p| !p.required), "{}", cmd.name),
+            if let Some(flag) = cmd.targets.flag() {
+                let id = cmd.param(flag).expect(cmd.name);
+                assert!(id.required && id.kind == ValueKind::Id, "{}", cmd.name);
             }
             let routes: Vec<Route> = match cmd.v1 {
                 V1Op::Call { route, .. } => vec![cmd.legacy, route],
                 _ => vec![cmd.legacy],
             };
             for route in routes {
-                if route.has_machine_id() {
-                    assert_ne!(cmd.targets, Targets::None, "{}", cmd.name);
+                for flag in route.path_flags() {
+                    let param = cmd.param(flag).expect(flag);
+                    assert!(
+                        param.required && param.kind == ValueKind::Id,
+                        "{}",
+                        cmd.name
+                    );
                 }
+            }
+            if let Resend::Never(check) = cmd.resend {
+                assert!(cmd.param(check.value_of).is_some(), "{}", cmd.name);
             }
         }
     }

@@ -6,7 +6,7 @@ use super::PAGE_LIMIT;
 use crate::api::params::{Invocation, ParamValue, check_path_segment};
 use crate::api::plan::{Answer, Items, ListPlan, MachineFetch, Paging, Step, Window};
 use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
-use crate::api::spec::{OnV1, Targets, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
+use crate::api::spec::{OnV1, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
 use crate::error::{CliError, Result};
 use crate::vocab::{Region, SnapshotFrequency};
 use serde_json::{Map, Value};
@@ -48,9 +48,9 @@ fn refuse_what_v1_cannot_honour(inv: &Invocation) -> Result<()> {
 pub fn step(inv: &Invocation) -> Result<Step> {
     refuse_what_v1_cannot_honour(inv)?;
     let id = inv.machine_id();
-    if inv.spec.targets != Targets::None {
-        // v1 puts every machine id in the path.
-        check_path_segment(id, "machineId")?;
+    if let Some(flag) = inv.spec.targets.flag() {
+        // v1 puts every id in the path.
+        check_path_segment(inv.target_id(), flag)?;
     }
     match inv.spec.v1 {
         V1Op::Call {
@@ -65,7 +65,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             };
             let request = ApiRequest {
                 method: route.method,
-                path: route.path.replace("{machineId}", &encode_component(id)),
+                path: route.fill(|flag| inv.text(flag).unwrap_or_default().to_string()),
                 query,
                 body,
                 auth: Auth::Bearer,
@@ -97,7 +97,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
         V1Op::PowerAction { route, already } => Ok(Step::PowerAction {
             request: ApiRequest {
                 method: route.method,
-                path: route.path.replace("{machineId}", &encode_component(id)),
+                path: route.fill(|flag| inv.text(flag).unwrap_or_default().to_string()),
                 query: Vec::new(),
                 body: None,
                 auth: Auth::Bearer,
