@@ -158,7 +158,7 @@ impl Transport {
                         Retry::Once(check)
                             if failure.may_have_arrived && failure.worth_retrying =>
                         {
-                            outcome_unknown(failure.error, check.as_ref().map(check_command))
+                            outcome_unknown(failure.error, check.as_deref().map(check_command))
                         }
                         _ => failure.error,
                     };

@@ -48,7 +48,7 @@ pub enum Retry {
     Resend,
     /// Sent at most once once it may have arrived; the check, when there is one, is how the
     /// user learns what happened to it.
-    Once(Option<OutcomeCheck>),
+    Once(Option<Box<OutcomeCheck>>),
 }
 
 /// The command that shows whether a request whose answer was lost took effect, and the name or
@@ -64,10 +64,10 @@ impl Retry {
     pub(crate) fn declared(inv: &Invocation) -> Retry {
         match inv.spec.resend {
             Resend::Safe => Retry::Resend,
-            Resend::Never(check) => Retry::Once(Some(OutcomeCheck {
+            Resend::Never(check) => Retry::Once(Some(Box::new(OutcomeCheck {
                 check,
                 subject: inv.text(check.value_of).unwrap_or_default().to_string(),
-            })),
+            }))),
         }
     }
 }
