@@ -168,52 +168,74 @@ async fn fetch_machine(session: &Session<'_>, fetch: &MachineFetch, raw: bool) -
     }
 }
 
-/// Every page of a list, until the last or until the window is full; one JSON array out.
+/// Every page of a list's sources, until the last or until the window is full; one JSON array
+/// out.
 async fn every_page(session: &Session<'_>, list: &ListPlan) -> Result<String> {
-    let spinner = session.progress.spinner("listing machines");
+    let spinner = session.progress.spinner("listing");
     let wanted = list.window.wanted();
     let mut matched: Vec<String> = Vec::new();
-    let mut offset = match list.paging {
-        Paging::Offset { first, .. } => first,
-        Paging::Cursor { .. } => 0,
-    };
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut request = list.request.clone();
-        request
-            .query
-            .extend(list.paging.page_query(offset, cursor.as_deref()));
-        let body = call(session, &request).await?;
-        let more = match list.paging {
-            Paging::Offset { page_size, .. } => {
-                let page: Vec<&RawValue> = serde_json::from_str(&body).map_err(|_| {
+    let filled = match &list.prelude {
+        None => None,
+        Some(prelude) => {
+            let answer: serde_json::Value = v1::parse(&call(session, &prelude.request).await?)?;
+            let value = answer
+                .pointer(prelude.pointer)
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| {
                     CliError::new(
                         ErrorKind::Api { status: 200 },
-                        "list --all: a page of the answer is not a JSON array",
+                        format!(
+                            "the answer to {} has no {}",
+                            prelude.request.path, prelude.pointer
+                        ),
                     )
                 })?;
-                let received = page.len() as u64;
-                matched.extend(
-                    page.into_iter()
-                        .filter_map(|item| list.keep(item, session.raw)),
-                );
-                offset += page_size;
-                received >= page_size
-            }
-            Paging::Cursor { .. } => {
-                let page: v1::wire::Page<&RawValue> = v1::parse(&body)?;
-                matched.extend(
-                    page.items
-                        .into_iter()
-                        .filter_map(|item| list.keep(item, session.raw)),
-                );
-                cursor = page.next_page.filter(|_| page.has_more);
-                cursor.is_some()
-            }
+            Some((prelude.placeholder, encode_component(value)))
+        }
+    };
+    'sources: for source in &list.sources {
+        let mut offset = match source.paging {
+            Paging::Offset { first, .. } => first,
+            Paging::Cursor { .. } => 0,
         };
-        spinner.status(&format!("{} so far", matched.len()));
-        if !more || matched.len() as u64 >= wanted {
-            break;
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut request = source.request.clone();
+            if let Some((placeholder, value)) = &filled {
+                request.path = request.path.replace(placeholder, value);
+            }
+            request
+                .query
+                .extend(source.paging.page_query(offset, cursor.as_deref()));
+            let body = call(session, &request).await?;
+            let keep = |item| list.keep(source.items, item, session.raw);
+            let more = match source.paging {
+                Paging::Offset { page_size, .. } => {
+                    let page: Vec<&RawValue> = serde_json::from_str(&body).map_err(|_| {
+                        CliError::new(
+                            ErrorKind::Api { status: 200 },
+                            "list --all: a page of the answer is not a JSON array",
+                        )
+                    })?;
+                    let received = page.len() as u64;
+                    matched.extend(page.into_iter().filter_map(keep));
+                    offset += page_size;
+                    received >= page_size
+                }
+                Paging::Cursor { .. } => {
+                    let page: v1::wire::Page<&RawValue> = v1::parse(&body)?;
+                    matched.extend(page.items.into_iter().filter_map(keep));
+                    cursor = page.next_page.filter(|_| page.has_more);
+                    cursor.is_some()
+                }
+            };
+            spinner.status(&format!("{} so far", matched.len()));
+            if matched.len() as u64 >= wanted {
+                break 'sources;
+            }
+            if !more {
+                break;
+            }
         }
     }
     let start = (list.window.skip as usize).min(matched.len());

@@ -703,7 +703,10 @@ impl ViewChoice {
             ViewChoice::Machine => View::Machine,
             ViewChoice::Utilization => View::Utilization,
             ViewChoice::Availability => View::Availability,
-            ViewChoice::Action(verb, machine_id) => View::Action { verb, machine_id },
+            ViewChoice::Action(verb, machine_id) => View::Action {
+                words: verb,
+                id: machine_id,
+            },
         }
     }
 }
@@ -1010,7 +1013,7 @@ proptest! {
         w in 20usize..60,
     ) {
         let opts = TableOptions { max_width: Some(w), ..TableOptions::default() };
-        let out = render(View::Action { verb: &verb, machine_id: &machine_id }, "{}", &opts).unwrap();
+        let out = render(View::Action { words: &verb, id: &machine_id }, "{}", &opts).unwrap();
         for line in out.lines() {
             prop_assert!(get_text_width(line) <= w, "{line:?}");
         }

@@ -62,10 +62,11 @@ fuzz_target!(|data: &[u8]| {
         1 | 6 => View::Machine,
         2 => View::Utilization,
         3 => View::Availability,
-        _ => View::Action {
-            verb: "start",
-            machine_id: "ps1",
+        4 => View::Action {
+            words: "Starting machine",
+            id: "ps1",
         },
+        _ => View::List(paperspace::output::table::Resource::Script),
     };
     let widths = [
         None,

@@ -5,7 +5,7 @@
 
 use super::commands::{CommandId, MachinesCommand};
 use super::params::{Invocation, ParamValue};
-use super::plan::{Answer, Items, ListPlan, Paging, Step, Window};
+use super::plan::{Answer, Items, ListPlan, ListSource, Paging, Step, Window};
 use super::request::{ApiRequest, Auth, HttpMethod, Retry};
 use super::spec::{ValueKind, Wire};
 use crate::error::{CliError, Result};
@@ -90,7 +90,7 @@ fn every_page(inv: &Invocation) -> ListPlan {
     request
         .query
         .retain(|(name, _)| name != "limit" && name != "skip");
-    ListPlan {
+    let source = ListSource {
         request,
         paging: Paging::Offset {
             page_size: inv
@@ -100,9 +100,8 @@ fn every_page(inv: &Invocation) -> ListPlan {
             first: inv.count("skip").unwrap_or(0),
         },
         items: Items::AsIs,
-        filters: Vec::new(),
-        window: Window::ALL,
-    }
+    };
+    ListPlan::single(source, Vec::new(), Window::ALL)
 }
 
 /// The request `waitfor` repeats: the show endpoint for the machine, with nothing but its id

@@ -63,7 +63,7 @@ impl Plan {
                 release,
                 delete,
             } => vec![machine.clone(), release.clone(), delete.clone()],
-            Step::List(list) => vec![list.first_page()],
+            Step::List(list) => list.first_requests(),
             Step::Nothing => Vec::new(),
         };
         if let Some(wait) = &self.wait {
@@ -86,6 +86,8 @@ pub enum Answer {
     Empty,
     /// v1's `{"event", "data"}`: the machine in the legacy shape.
     V1ActionMachine,
+    /// One v1 object of this kind, in its legacy shape.
+    V1(V1Kind),
 }
 
 impl Answer {
@@ -102,6 +104,10 @@ impl Answer {
                     None,
                 ))
             }
+            Answer::V1(kind) => {
+                let value: serde_json::Value = v1::parse(&body)?;
+                Ok(v1::mapping::resource_to_legacy(kind, &value).to_string())
+            }
         }
     }
 
@@ -115,7 +121,7 @@ impl Answer {
             Answer::V1ActionMachine => serde_json::from_str::<v1::wire::ActionAnswer>(body)
                 .ok()
                 .and_then(|answer| answer.data?.id),
-            Answer::AsIs | Answer::Empty => serde_json::from_str::<Created>(body)
+            Answer::AsIs | Answer::Empty | Answer::V1(_) => serde_json::from_str::<Created>(body)
                 .ok()
                 .and_then(|created| created.id),
         };
@@ -147,20 +153,40 @@ impl MachineFetch {
     }
 }
 
-/// A list read page by page.
+/// A list read page by page, from one source or several (their items one after the other).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPlan {
-    /// The request of every page, before the paging parameters are added.
-    pub request: ApiRequest,
-    pub paging: Paging,
-    pub items: Items,
+    pub sources: Vec<ListSource>,
     /// Legacy equality filters the server does not apply, applied to each legacy-shaped item.
     pub filters: Vec<(String, String)>,
     pub window: Window,
+    /// A read made first, whose answer completes the sources' paths.
+    pub prelude: Option<Prelude>,
 }
 
-impl ListPlan {
-    /// The request of the first page.
+/// One list endpoint: the request of every page (before the paging parameters), how its
+/// pages go, and what its items are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListSource {
+    pub request: ApiRequest,
+    pub paging: Paging,
+    pub items: Items,
+}
+
+/// A read whose answer fills a placeholder of the sources' paths: v1 lists a team's users
+/// under `/teams/{teamId}/users`, and the team is the session's (`/team/id` of
+/// `GET /auth/session`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prelude {
+    pub request: ApiRequest,
+    /// Where in its answer the value is (a JSON pointer).
+    pub pointer: &'static str,
+    /// What it replaces in the sources' paths.
+    pub placeholder: &'static str,
+}
+
+impl ListSource {
+    /// The request of the source's first page.
     pub fn first_page(&self) -> ApiRequest {
         let first = match self.paging {
             Paging::Offset { first, .. } => first,
@@ -170,12 +196,42 @@ impl ListPlan {
         request.query.extend(self.paging.page_query(first, None));
         request
     }
+}
+
+impl ListPlan {
+    /// One source, no prelude.
+    pub(crate) fn single(
+        source: ListSource,
+        filters: Vec<(String, String)>,
+        window: Window,
+    ) -> Self {
+        ListPlan {
+            sources: vec![source],
+            filters,
+            window,
+            prelude: None,
+        }
+    }
+
+    /// The first requests it sends: the prelude's, then each source's first page.
+    pub fn first_requests(&self) -> Vec<ApiRequest> {
+        self.prelude
+            .iter()
+            .map(|p| p.request.clone())
+            .chain(self.sources.iter().map(ListSource::first_page))
+            .collect()
+    }
 
     /// What one item of a page becomes: the text to print if it passes the filters. Items
     /// kept as sent are never parsed when there is nothing to filter (a list of 10 000 is
     /// copied, not rebuilt).
-    pub(crate) fn keep(&self, item: &serde_json::value::RawValue, raw: bool) -> Option<String> {
-        let (legacy, shown) = match self.items {
+    pub(crate) fn keep(
+        &self,
+        items: Items,
+        item: &serde_json::value::RawValue,
+        raw: bool,
+    ) -> Option<String> {
+        let (legacy, shown) = match items {
             Items::AsIs if self.filters.is_empty() => return Some(item.get().to_string()),
             Items::AsIs => {
                 let value: serde_json::Value = serde_json::from_str(item.get()).ok()?;
@@ -186,6 +242,11 @@ impl ListPlan {
                     serde_json::from_str(item.get()).unwrap_or_default();
                 let legacy = serde_json::to_value(v1::mapping::machine_to_legacy(&machine, None))
                     .expect("the model always serialises");
+                (legacy, raw.then(|| item.get().to_string()))
+            }
+            Items::V1(resource) => {
+                let value: serde_json::Value = serde_json::from_str(item.get()).ok()?;
+                let legacy = v1::mapping::resource_to_legacy(resource, &value);
                 (legacy, raw.then(|| item.get().to_string()))
             }
         };
@@ -247,6 +308,23 @@ pub enum Items {
     AsIs,
     /// v1 machines, shown in the legacy shape (or as sent, with `--raw`).
     V1Machine,
+    /// v1 objects of another kind, shown in that kind's legacy shape (or as sent, `--raw`).
+    V1(V1Kind),
+}
+
+/// The kinds of v1 object the legacy commands show in a legacy shape (`v1::mapping`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V1Kind {
+    /// An OS template (`GET /os-templates`), as a legacy public template.
+    OsTemplate,
+    /// A custom template (`GET /custom-templates`), as a legacy team template.
+    CustomTemplate,
+    /// A startup script, as a legacy script.
+    Script,
+    /// A private network, as a legacy network.
+    Network,
+    /// A team membership (`GET /teams/{teamId}/users`), as a legacy user.
+    TeamUser,
 }
 
 /// Which matching items are printed: `skip` of them are passed over, then `limit` (all of them

@@ -190,8 +190,25 @@ pub enum ViewKind {
     Utilization,
     /// `{"available": bool}`.
     Availability,
-    /// An action whose answer says nothing: one line naming the action and the machine.
-    Action,
+    /// An action whose answer says nothing: one line, these words and the target's id
+    /// (`Starting machine ps1.`).
+    Action(&'static str),
+    /// A JSON array of one kind of record, in the legacy shape (templates, scripts...).
+    List(Resource),
+    /// One record of that kind.
+    Record(Resource),
+    /// A JSON string answer (a script's text), printed as the text itself.
+    Text,
+}
+
+/// The kinds of record the other namespaces show, each with its table columns
+/// (`output::table`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Template,
+    Script,
+    Network,
+    User,
 }
 
 /// A method and a path template; `{machineId}` stands for the percent-encoded id.

@@ -33,10 +33,13 @@ pub(crate) fn view_for(invocation: &Invocation) -> View<'_> {
         ViewKind::Machine => View::Machine,
         ViewKind::Utilization => View::Utilization,
         ViewKind::Availability => View::Availability,
-        ViewKind::Action => View::Action {
-            verb: invocation.spec.name,
-            machine_id: invocation.machine_id(),
+        ViewKind::Action(words) => View::Action {
+            words,
+            id: invocation.target_id(),
         },
+        ViewKind::List(resource) => View::List(resource),
+        ViewKind::Record(resource) => View::Record(resource),
+        ViewKind::Text => View::Text,
     }
 }
 

@@ -206,9 +206,11 @@ fn every_v1_request_the_cli_can_build_is_one_the_document_accepts() {
             match &plan.step {
                 Step::PowerAction { machine, .. } => requests.push(machine.clone()),
                 Step::List(list) => {
-                    let mut next = list.first_page();
-                    next.query.push(("after".into(), "cursor".into()));
-                    requests.push(next);
+                    for source in &list.sources {
+                        let mut next = source.first_page();
+                        next.query.push(("after".into(), "cursor".into()));
+                        requests.push(next);
+                    }
                 }
                 _ => {}
             }

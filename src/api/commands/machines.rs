@@ -377,7 +377,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         resend: Resend::Safe,
         targets: Targets::Many("machineId"),
         waits: Waits::OnFlag("ready"),
-        view: ViewKind::Action,
+        view: ViewKind::Action("Starting machine"),
         confirm: None,
         legacy: Route::post("/machines/{machineId}/start"),
         v1: V1Op::PowerAction {
@@ -404,7 +404,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         resend: Resend::Safe,
         targets: Targets::Many("machineId"),
         waits: Waits::OnFlag("off"),
-        view: ViewKind::Action,
+        view: ViewKind::Action("Stopping machine"),
         confirm: None,
         legacy: Route::post("/machines/{machineId}/stop"),
         v1: V1Op::PowerAction {
@@ -431,7 +431,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         resend: Resend::Safe,
         targets: Targets::Many("machineId"),
         waits: Waits::OnFlag("ready"),
-        view: ViewKind::Action,
+        view: ViewKind::Action("Restarting machine"),
         confirm: None,
         legacy: Route::post("/machines/{machineId}/restart"),
         v1: V1Op::PowerAction {
@@ -465,7 +465,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         resend: Resend::Never(SHOW_MACHINE),
         targets: Targets::Many("machineId"),
         waits: Waits::Never,
-        view: ViewKind::Action,
+        view: ViewKind::Action("Destroying machine"),
         confirm: Some(Confirmation {
             verb: "Destroy",
             done: "destroyed",
@@ -550,7 +550,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         resend: Resend::Never(SHOW_MACHINE),
         targets: Targets::One("machineId"),
         waits: Waits::Never,
-        view: ViewKind::Action,
+        view: ViewKind::Action("Updated access to machine"),
         confirm: None,
         legacy: Route::post("/machines/{machineId}/setMachineAccess"),
         v1: V1Op::Access,

@@ -5,8 +5,9 @@
 
 use super::wire::{Event, Machine};
 use crate::api::model;
+use crate::api::plan::V1Kind;
 use crate::vocab::{MachineState, Region, SnapshotFrequency};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn number_text(value: &Option<Value>) -> Option<String> {
     match value {
@@ -97,6 +98,82 @@ pub fn machine_to_legacy(machine: &Machine, events: Option<&[Event]>) -> model::
         restore_point_snapshot_id: machine.restore_point_snapshot_id.clone(),
         restore_point_frequency: machine.restore_point_frequency.clone(),
         events: events.map(|list| list.iter().map(event_to_legacy).collect()),
+    }
+}
+
+/// A v1 object of another kind than a machine in the legacy shape of its kind, keys in the
+/// legacy CLI's order (the examples of paperspace-node's documentation). What v1 does not say
+/// is `null`; the README's migration section lists each field.
+pub fn resource_to_legacy(kind: V1Kind, v1: &Value) -> Value {
+    let field = |name: &str| v1.get(name).cloned().unwrap_or(Value::Null);
+    let region = || match v1.get("region").and_then(Value::as_str) {
+        Some(code) => Value::String(Region::find(code).map_or(code, |r| r.name).to_string()),
+        None => Value::Null,
+    };
+    let id = field("id");
+    match kind {
+        // Public templates were named `paperspace/<id>`; their label was the human name.
+        V1Kind::OsTemplate => json!({
+            "id": id,
+            "name": id.as_str().map(|id| format!("paperspace/{id}")),
+            "label": field("name"),
+            "os": field("operatingSystemLabel"),
+            "dtCreated": field("dtCreated"),
+        }),
+        V1Kind::CustomTemplate => json!({
+            "id": id,
+            "name": id,
+            "label": field("name"),
+            "os": field("operatingSystemLabel"),
+            "teamId": Value::Null,
+            "userId": Value::Null,
+            "region": region(),
+            "dtCreated": field("dtCreated"),
+        }),
+        V1Kind::Script => {
+            let machines: Vec<Value> = v1
+                .get("assignedMachineIds")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|id| json!({"machineId": id, "dtLastRun": null}))
+                .collect();
+            json!({
+                "id": id,
+                "ownerType": Value::Null,
+                "ownerId": Value::Null,
+                "name": field("name"),
+                "description": field("description"),
+                "dtCreated": field("dtCreated"),
+                "isEnabled": field("isEnabled"),
+                "runOnce": field("isRunOnce"),
+                "machines": machines,
+            })
+        }
+        V1Kind::Network => json!({
+            "id": id,
+            "name": field("name"),
+            "region": region(),
+            "dtCreated": field("dtCreated"),
+            "network": field("network"),
+            "netmask": field("netmask"),
+            "teamId": Value::Null,
+        }),
+        V1Kind::TeamUser => {
+            let user = |name: &str| {
+                v1.pointer(&format!("/user/{name}"))
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            };
+            json!({
+                "id": user("id"),
+                "email": user("email"),
+                "firstname": user("firstName"),
+                "lastname": user("lastName"),
+                "dtCreated": Value::Null,
+                "teamId": Value::Null,
+            })
+        }
     }
 }
 

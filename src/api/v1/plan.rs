@@ -4,7 +4,7 @@
 
 use super::PAGE_LIMIT;
 use crate::api::params::{Invocation, ParamValue, check_path_segment};
-use crate::api::plan::{Answer, Items, ListPlan, MachineFetch, Paging, Step, Window};
+use crate::api::plan::{Answer, Items, ListPlan, ListSource, MachineFetch, Paging, Step, Window};
 use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
 use crate::api::spec::{OnV1, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
 use crate::error::{CliError, Result};
@@ -227,15 +227,14 @@ fn machine_list(inv: &Invocation) -> ListPlan {
             limit: Some(inv.count("limit").unwrap_or(DEFAULT_LIST_LIMIT)),
         }
     };
-    ListPlan {
+    let source = ListSource {
         request: ApiRequest::get(Auth::Bearer, "/machines".into(), query),
         paging: Paging::Cursor {
             page_size: PAGE_LIMIT,
         },
         items: Items::V1Machine,
-        filters,
-        window,
-    }
+    };
+    ListPlan::single(source, filters, window)
 }
 
 /// `setAccessForUser`: `--enableAccess true` adds the user as an accessor, `false` removes them.
@@ -525,7 +524,7 @@ mod tests {
             panic!("a list")
         };
         assert_eq!(
-            plan.request.query,
+            plan.sources[0].request.query,
             [
                 ("region".into(), "ca1".into()),
                 ("name".into(), "x".into()),
@@ -557,7 +556,7 @@ mod tests {
             }
         );
         assert_eq!(
-            plan.paging.page_query(0, Some("c2")),
+            plan.sources[0].paging.page_query(0, Some("c2")),
             [
                 ("limit".into(), "120".into()),
                 ("after".into(), "c2".into())

@@ -24,8 +24,10 @@
 mod catalogue;
 mod cells;
 mod layout;
+mod records;
 mod views;
 
+pub use crate::api::spec::Resource;
 use crate::error::CliError;
 use catalogue::{FIELDS, LIST_COLUMNS, SHOW_ROWS, selected_fields};
 use views::{
@@ -44,9 +46,16 @@ pub enum View<'a> {
     Utilization,
     /// `availability`: `{"available": bool}`.
     Availability,
-    /// `start`, `stop`, `restart`, `destroy`, `setAccessForUser`: the body (`{}`) says nothing,
-    /// so the line is made from the verb and the machine id and the body is not read.
-    Action { verb: &'a str, machine_id: &'a str },
+    /// `start`, `stop`, `restart`, `destroy`, `setAccessForUser`...: the body (`{}`) says
+    /// nothing, so the line is the command's words and the target's id (`Starting machine
+    /// ps1.`) and the body is not read.
+    Action { words: &'a str, id: &'a str },
+    /// A JSON array of records of one kind (`templates list`...).
+    List(Resource),
+    /// One record of that kind (`scripts show`...).
+    Record(Resource),
+    /// A JSON string answer shown as the text it holds (`scripts text`).
+    Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +92,11 @@ pub fn column_names(view: &View) -> Vec<&'static str> {
             .map(|field| field.key)
             .collect(),
         View::Machine => FIELDS.iter().map(|field| field.key).collect(),
+        View::List(resource) | View::Record(resource) => records::catalogue(*resource)
+            .fields
+            .iter()
+            .map(|field| field.key)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -90,7 +104,12 @@ pub fn column_names(view: &View) -> Vec<&'static str> {
 /// Check `--columns` for a view without any answer at hand. Call it before sending the
 /// request: a typo must not surface only after `create` or `destroy` has been done.
 pub(crate) fn validate_columns(view: &View, columns: Option<&[String]>) -> Result<(), CliError> {
-    selected_fields(view, columns, &[]).map(|_| ())
+    match view {
+        View::List(resource) | View::Record(resource) => {
+            records::selected(records::catalogue(*resource), columns, false).map(|_| ())
+        }
+        _ => selected_fields(view, columns, &[]).map(|_| ()),
+    }
 }
 
 /// Lay out the API's answer `json` for `view`. The result ends with a newline unless it is
@@ -113,9 +132,23 @@ pub fn render(view: View, json: &str, opts: &TableOptions) -> Result<String, Cli
             selected_fields(&view, opts.columns.as_deref(), &[])?;
             return Ok(availability_line(expect_object(parse_answer(json)?)?, opts));
         }
-        View::Action { verb, machine_id } => {
+        View::Action { words, id } => {
             selected_fields(&view, opts.columns.as_deref(), &[])?;
-            return Ok(fit_line(action_line(verb, machine_id), opts.max_width));
+            return Ok(fit_line(action_line(words, id), opts.max_width));
+        }
+        View::List(resource) => {
+            let catalogue = records::catalogue(resource);
+            let fields = records::selected(catalogue, opts.columns.as_deref(), false)?;
+            records::list_table(&parse_list(json)?, &fields, opts)
+        }
+        View::Record(resource) => {
+            let catalogue = records::catalogue(resource);
+            let fields = records::selected(catalogue, opts.columns.as_deref(), true)?;
+            records::record_table(expect_object(parse_answer(json)?)?, &fields)
+        }
+        View::Text => {
+            selected_fields(&view, opts.columns.as_deref(), &[])?;
+            return views::text_answer(parse_answer(json)?);
         }
     };
     Ok(table.lay_out(opts))
@@ -548,10 +581,14 @@ storage  31.0 days   $5.00/month  2022-03
     #[test]
     fn actions_say_what_was_requested() {
         let line = |verb| {
+            let words = match crate::api::commands::find("machines", verb).unwrap().view {
+                crate::api::spec::ViewKind::Action(words) => words,
+                other => panic!("{other:?}"),
+            };
             render(
                 View::Action {
-                    verb,
-                    machine_id: "ps123abc",
+                    words,
+                    id: "ps123abc",
                 },
                 "{}",
                 &plain(),
@@ -566,11 +603,10 @@ storage  31.0 days   $5.00/month  2022-03
             line("setAccessForUser"),
             "Updated access to machine ps123abc.\n"
         );
-        assert_eq!(line("reboot"), "Requested reboot for machine ps123abc.\n");
         // The body is not read: an empty answer is fine.
         let view = View::Action {
-            verb: "stop",
-            machine_id: "ps1",
+            words: "Stopping machine",
+            id: "ps1",
         };
         assert_eq!(
             render(view, "", &plain()).unwrap(),

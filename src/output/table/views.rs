@@ -130,15 +130,32 @@ pub(super) fn fit_line(line: String, max_width: Option<usize>) -> String {
     format!("{cut}…\n")
 }
 
-pub(super) fn action_line(verb: &str, machine_id: &str) -> String {
-    let machine_id = sanitize(machine_id);
-    match verb.to_ascii_lowercase().as_str() {
-        "start" => format!("Starting machine {machine_id}.\n"),
-        "stop" => format!("Stopping machine {machine_id}.\n"),
-        "restart" => format!("Restarting machine {machine_id}.\n"),
-        "destroy" => format!("Destroying machine {machine_id}.\n"),
-        "setaccessforuser" => format!("Updated access to machine {machine_id}.\n"),
-        _ => format!("Requested {} for machine {machine_id}.\n", sanitize(verb)),
+pub(super) fn action_line(words: &str, id: &str) -> String {
+    format!("{} {}.\n", sanitize(words), sanitize(id))
+}
+
+/// A JSON string as the text it holds, ending with one newline, made inert (line breaks and
+/// tabs kept, other control characters as `?`); anything else is not text.
+pub(super) fn text_answer(answer: Value) -> Result<String, CliError> {
+    match answer {
+        Value::String(text) => {
+            let mut text: String = text
+                .chars()
+                .map(|c| match c {
+                    '\n' | '\t' => c,
+                    c if c.is_control() => '?',
+                    c => c,
+                })
+                .collect();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            Ok(text)
+        }
+        other => Err(unreadable(format_args!(
+            "expected a text, got {}",
+            kind_of(&other)
+        ))),
     }
 }
 
