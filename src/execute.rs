@@ -72,6 +72,15 @@ pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
             release,
             delete,
         } => destroy_releasing_ip(session, machine, release, delete).await?,
+        Step::Chain {
+            first,
+            then,
+            done,
+            answer,
+        } => {
+            let body = chain(session, first, then, done).await?;
+            return answer.present(body, session.raw);
+        }
         Step::Machine(fetch) => fetch_machine(session, fetch, session.raw).await?,
         Step::List(list) => every_page(session, list).await?,
         Step::Nothing => String::new(),
@@ -111,6 +120,42 @@ async fn power_action(
         Some(state) if already.contains(&state.as_str()) => Ok("{}".to_string()),
         _ => Err(refusal),
     }
+}
+
+/// A request, then the requests about what it made (its `id` in their paths); the last
+/// answer. A failure after the first says what was made.
+async fn chain(
+    session: &Session<'_>,
+    first: &ApiRequest,
+    then: &[ApiRequest],
+    done: &str,
+) -> Result<String> {
+    let mut body = call(session, first).await?;
+    let id = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|made| made.get("id")?.as_str().map(str::to_string));
+    if then.is_empty() {
+        return Ok(body);
+    }
+    let id = id.ok_or_else(|| {
+        CliError::new(
+            ErrorKind::Api { status: 200 },
+            format!(
+                "the answer to {} {} has no id",
+                first.method.as_str(),
+                first.path
+            ),
+        )
+    })?;
+    for next in then {
+        let mut request = next.clone();
+        request.path = request.path.replace("{id}", &encode_component(&id));
+        body = call(session, &request).await.map_err(|e| CliError {
+            message: format!("{done} {id}, but {}", e.message),
+            ..e
+        })?;
+    }
+    Ok(body)
 }
 
 /// Destroy a v1 machine and release its static public IP: the address first (once the

@@ -90,6 +90,7 @@ fn post(path: &str, query: Vec<(String, String)>, body: Map<String, Value>) -> A
         body: Some(body),
         auth: Auth::ApiKeyHeader,
         retry: Retry::Once(None),
+        upload: None,
     }
 }
 

@@ -1389,6 +1389,8 @@ fn good_value(kind: ValueKind, pick: &prop::sample::Index) -> String {
             let names: Vec<&str> = REGIONS.iter().flat_map(|r| [r.name, r.code]).collect();
             pick.get(&names).to_string()
         }
+        ValueKind::NonEmpty => pick.get(&["echo hi", "#!/bin/bash\nexit 0\n"]).to_string(),
+        ValueKind::File => NO_SUCH_FILE.to_string(),
         ValueKind::MachineType => pick
             .get(&["C5", "A100-80Gx8", "RTX4000", "p4000", "Quantum9000"])
             .to_string(),

@@ -4,9 +4,9 @@
 //! `waitfor` polls the show endpoint; `list --all` follows `limit`/`skip` pages.
 
 use super::commands::{CommandId, MachinesCommand};
-use super::params::{Invocation, ParamValue};
+use super::params::{FileData, Invocation, ParamValue};
 use super::plan::{Answer, Items, ListPlan, ListSource, Paging, Step, Window};
-use super::request::{ApiRequest, Auth, HttpMethod, Retry};
+use super::request::{ApiRequest, Auth, HttpMethod, Retry, Upload};
 use super::spec::{ValueKind, Wire};
 use crate::error::{CliError, Result};
 use crate::vocab::{closest_machine_type, known_machine_types};
@@ -18,15 +18,21 @@ const DEFAULT_PAGE: u64 = 1000;
 pub fn step(inv: &Invocation) -> Result<Step> {
     use MachinesCommand::*;
     check_machine_types(inv)?;
-    let CommandId::Machines(command) = inv.command();
-    Ok(match command {
-        Waitfor => Step::Nothing,
-        List if inv.is_set("all") => Step::List(every_page(inv)),
-        Create | Start | Stop | Restart | Destroy | Update | List | Show | SetAccessForUser
-        | Utilization | Availability => Step::Call {
-            request: build_request(inv),
-            answer: Answer::AsIs,
-        },
+    let call = || Step::Call {
+        request: build_request(inv),
+        answer: Answer::AsIs,
+    };
+    Ok(match inv.command() {
+        CommandId::Machines(Waitfor) => Step::Nothing,
+        CommandId::Machines(List) if inv.is_set("all") => Step::List(every_page(inv)),
+        CommandId::Machines(
+            Create | Start | Stop | Restart | Destroy | Update | List | Show | SetAccessForUser
+            | Utilization | Availability,
+        )
+        | CommandId::Templates(_)
+        | CommandId::Scripts(_)
+        | CommandId::Networks(_)
+        | CommandId::Users(_) => call(),
     })
 }
 
@@ -58,6 +64,27 @@ pub fn build_request(inv: &Invocation) -> ApiRequest {
     let route = inv.spec.legacy;
     let path = route.fill(|flag| inv.text(flag).unwrap_or_default().to_string());
     let sent = inv.values.iter().filter(|(p, _)| p.wire == Wire::Sent);
+    let file = inv.values.iter().find_map(|(_, value)| match value {
+        ParamValue::File(file) => Some(file),
+        _ => None,
+    });
+    if let Some(file) = file {
+        // The legacy CLI uploads a file as a form part and sends the other parameters in the
+        // query (docs/compatibility.md, "The wire").
+        let query = sent
+            .filter(|(_, value)| !matches!(value, ParamValue::File(_)))
+            .map(|(p, v)| (p.name.to_string(), v.to_query_text()))
+            .collect();
+        return ApiRequest {
+            method: route.method,
+            path,
+            query,
+            body: None,
+            auth: Auth::ApiKeyHeader,
+            retry: Retry::declared(inv),
+            upload: Some(upload_of(file)),
+        };
+    }
     let (query, body) = match route.method {
         HttpMethod::Get => (
             sent.map(|(p, v)| (p.name.to_string(), v.to_query_text()))
@@ -80,6 +107,24 @@ pub fn build_request(inv: &Invocation) -> ApiRequest {
         body,
         auth: Auth::ApiKeyHeader,
         retry: Retry::declared(inv),
+        upload: None,
+    }
+}
+
+/// A file as the legacy CLI uploaded it: part `file`, the file's name, `application/x-sh` for
+/// a shell script and `application/octet-stream` for anything else.
+fn upload_of(file: &FileData) -> Upload {
+    let content_type = if file.name.ends_with(".sh") {
+        "application/x-sh"
+    } else {
+        "application/octet-stream"
+    };
+    Upload {
+        field: "file",
+        path: file.path.clone(),
+        filename: file.name.clone(),
+        content_type,
+        bytes: file.bytes.clone(),
     }
 }
 

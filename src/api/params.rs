@@ -16,6 +16,18 @@ pub enum ParamValue {
     Bool(bool),
     Null,
     Seconds(f64),
+    /// A file the CLI has read (`ValueKind::File`).
+    File(Box<FileData>),
+}
+
+/// A file given by a flag, as read before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileData {
+    /// As the user gave it (for messages and `--dry-run`).
+    pub path: String,
+    /// The last part of the path: what an upload names the file.
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 impl ParamValue {
@@ -26,17 +38,19 @@ impl ParamValue {
             ParamValue::Bool(b) => Value::Bool(*b),
             ParamValue::Null => Value::Null,
             ParamValue::Seconds(s) => Value::from(*s),
+            ParamValue::File(file) => Value::String(file.path.clone()),
         }
     }
 
     /// The value as query text (and as the text a legacy filter compares).
-    pub(crate) fn to_query_text(&self) -> String {
+    pub fn to_query_text(&self) -> String {
         match self {
             ParamValue::Text(s) => s.clone(),
             ParamValue::Count(n) => n.to_string(),
             ParamValue::Bool(b) => b.to_string(),
             ParamValue::Null => "null".to_string(),
             ParamValue::Seconds(s) => s.to_string(),
+            ParamValue::File(file) => file.path.clone(),
         }
     }
 }
@@ -163,6 +177,13 @@ pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
                     accepted(&Region::spellings())
                 ))
             }),
+        ValueKind::NonEmpty | ValueKind::File => {
+            if raw.is_empty() {
+                Err(CliError::usage(format!("--{flag} must not be empty")))
+            } else {
+                Ok(ParamValue::Text(raw.to_string()))
+            }
+        }
         ValueKind::MachineType => {
             if raw.trim().is_empty() {
                 Err(CliError::usage(format!("--{flag} must not be empty")))
@@ -271,6 +292,21 @@ fn check_rule(inv: &Invocation, rule: &Rule) -> Result<()> {
             {
                 return Err(CliError::usage(format!(
                     "--{flag} needs --{needs_true} true and --{needs_given} to be given"
+                )));
+            }
+        }
+        Rule::ExactlyOne(flags) => {
+            let given = flags.iter().filter(|f| inv.get(f).is_some()).count();
+            if given != 1 {
+                let names: Vec<String> = flags.iter().map(|f| format!("--{f}")).collect();
+                let what = if given == 0 {
+                    "is needed"
+                } else {
+                    "is allowed"
+                };
+                return Err(CliError::usage(format!(
+                    "exactly one of {} {what}",
+                    names.join(" and ")
                 )));
             }
         }

@@ -39,6 +39,15 @@ pub enum Step {
         release: ApiRequest,
         delete: ApiRequest,
     },
+    /// A request, then requests about what it made (`{id}` in their paths is its answer's
+    /// `id`); the last answer is shown as `answer` says. `done` says what the first did, for
+    /// a failure after it.
+    Chain {
+        first: ApiRequest,
+        then: Vec<ApiRequest>,
+        done: &'static str,
+        answer: Answer,
+    },
     /// One machine with its events, in the legacy shape.
     Machine(MachineFetch),
     /// Every page of a list, filtered and windowed here.
@@ -64,6 +73,9 @@ impl Plan {
                 delete,
             } => vec![machine.clone(), release.clone(), delete.clone()],
             Step::List(list) => list.first_requests(),
+            Step::Chain { first, then, .. } => {
+                std::iter::once(first).chain(then).cloned().collect()
+            }
             Step::Nothing => Vec::new(),
         };
         if let Some(wait) = &self.wait {

@@ -94,6 +94,21 @@ pub struct ApiRequest {
     pub body: Option<Map<String, Value>>,
     pub auth: Auth,
     pub retry: Retry,
+    /// A file sent as `multipart/form-data` (the legacy `scripts create --scriptFile`); the
+    /// request's other parameters are then in its query.
+    pub upload: Option<Upload>,
+}
+
+/// A file a request uploads, as the legacy CLI sent one: one form part, named `field`, with
+/// the file's name and a content type from its extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub field: &'static str,
+    /// The path as the user gave it (what `--dry-run`'s curl line reads).
+    pub path: String,
+    pub filename: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 impl ApiRequest {
@@ -106,6 +121,7 @@ impl ApiRequest {
             body: None,
             auth,
             retry: Retry::Resend,
+            upload: None,
         }
     }
 

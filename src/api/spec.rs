@@ -31,6 +31,11 @@ pub enum ValueKind {
     Month,
     /// A duration in seconds (fractions allowed); client-side only.
     Seconds { allow_zero: bool },
+    /// Text that must not be empty (a script's text).
+    NonEmpty,
+    /// The path of a file the client reads (the CLI reads it before anything is sent, and an
+    /// unreadable one is an error naming it).
+    File,
 }
 
 /// Whether a parameter goes to the API or only steers the client.
@@ -121,6 +126,8 @@ pub enum Rule {
         needs_true: &'static str,
         needs_given: &'static str,
     },
+    /// Exactly one of these must be given (`--scriptFile` or `--scriptText`).
+    ExactlyOne(&'static [&'static str]),
 }
 
 /// Whether a request may be sent again when its answer was lost (a timeout, a dropped
@@ -286,6 +293,8 @@ pub enum V1Answer {
     Empty,
     /// The same shape on both APIs (`{"available": bool}`).
     AsIs,
+    /// A v1 object of this kind, in its legacy shape.
+    Record(crate::api::plan::V1Kind),
 }
 
 /// How the flags become a v1 request's body or query.
@@ -322,6 +331,9 @@ pub enum V1Op {
     Machine,
     /// `--enableAccess true` adds an accessor, `false` removes one.
     Access,
+    /// Planned by one of the v1 planner's own functions (several requests, a list from
+    /// several sources...): the one place that command's v1 behaviour lives.
+    Planned(V1Planner),
     /// No v1 counterpart: a usage error with this reason, nothing sent.
     Unsupported(&'static str),
 }
@@ -336,6 +348,23 @@ pub struct Confirmation {
     /// What one target is called; `nouns` for several.
     pub noun: &'static str,
     pub nouns: &'static str,
+}
+
+/// The v1 planner's functions for commands that are more than one request (`api::v1::plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V1Planner {
+    /// OS templates and custom templates, every page of both.
+    TemplatesList,
+    /// Create a startup script, then enable/disable it and assign it as asked.
+    ScriptsCreate,
+    /// A list of one v1 endpoint, its items in a legacy shape.
+    List {
+        path: &'static str,
+        order_by: &'static str,
+        kind: crate::api::plan::V1Kind,
+    },
+    /// The session's team, then its users.
+    TeamUsers,
 }
 
 /// One row of the command table.

@@ -101,12 +101,12 @@ pub(super) fn client_args(on_namespace: bool) -> Vec<Arg> {
         Arg::new(DRY_RUN)
             .long(DRY_RUN)
             .action(ArgAction::SetTrue)
-            .help("Print the request as a curl command and send nothing")
+            .help("Print the requests as curl commands and send nothing")
             .global(true),
         Arg::new(RETRIES)
             .long(RETRIES)
             .value_name("N")
-            .help("Retries of reads and start/stop/restart after a connection failure, 429, 502, 503 or 504 [default: 3; env PAPERSPACE_RETRIES]")
+            .help("Retries of reads and start/stop/restart after a connection failure, 502, 503 or 504, and of any request after a 429 [default: 3; env PAPERSPACE_RETRIES]")
             .global(true),
         Arg::new(ALLOW_INSECURE_HTTP)
             .long(ALLOW_INSECURE_HTTP)

@@ -128,7 +128,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
     let batch = per_machine.len() > 1;
     let invocations = per_machine
         .iter()
-        .map(|raw| validate(spec, raw))
+        .map(|raw| validate(spec, raw).and_then(values::read_files))
         .collect::<Result<Vec<_>>>()?;
     Ok(Parsed::Api {
         invocations,

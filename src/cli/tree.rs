@@ -33,6 +33,8 @@ pub(super) fn value_name(kind: ValueKind) -> &'static str {
         ValueKind::OneOf(_) | ValueKind::OneOfOrNull(_) | ValueKind::OneOfAnyCase(_) => "VALUE",
         ValueKind::Region => "REGION",
         ValueKind::MachineType => "TYPE",
+        ValueKind::NonEmpty => "TEXT",
+        ValueKind::File => "FILE",
         ValueKind::Month => "YYYY-MM",
         ValueKind::Seconds { .. } => "SECONDS",
     }
@@ -91,7 +93,9 @@ fn suggestions(kind: ValueKind) -> Option<Vec<&'static str>> {
         | ValueKind::Id
         | ValueKind::Count { .. }
         | ValueKind::Month
-        | ValueKind::Seconds { .. } => None,
+        | ValueKind::Seconds { .. }
+        | ValueKind::NonEmpty
+        | ValueKind::File => None,
     }
 }
 

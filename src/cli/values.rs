@@ -1,7 +1,8 @@
 //! From clap's matches to raw flag values in command-line order: `create --optionsFile`
 //! merged in, and one argument list per machine when several ids are given.
 
-use crate::api::spec::{CommandSpec, Targets};
+use crate::api::params::{FileData, Invocation, ParamValue};
+use crate::api::spec::{CommandSpec, Targets, ValueKind};
 use crate::error::{CliError, Result};
 use clap::ArgMatches;
 
@@ -104,4 +105,23 @@ pub(super) fn raw_values_in_flag_order(
         .into_iter()
         .map(|(_, name, value)| (name, value))
         .collect()
+}
+
+/// Read the files the flags of kind `File` name, before anything is sent: an unreadable one is
+/// a usage error naming the flag and the file.
+pub(super) fn read_files(mut invocation: Invocation) -> Result<Invocation> {
+    for (param, value) in &mut invocation.values {
+        if param.kind != ValueKind::File {
+            continue;
+        }
+        let path = value.to_query_text();
+        let bytes = std::fs::read(&path)
+            .map_err(|e| CliError::usage(format!("cannot read --{} {path}: {e}", param.name)))?;
+        let name = std::path::Path::new(&path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.clone());
+        *value = ParamValue::File(Box::new(FileData { path, name, bytes }));
+    }
+    Ok(invocation)
 }

@@ -26,6 +26,13 @@ pub fn curl_line(request: &ApiRequest, base_url: &str) -> String {
         Auth::Bearer => r#"-H "Authorization: Bearer $PAPERSPACE_API_KEY""#,
     };
     let method = request.method.as_str();
+    if let Some(upload) = &request.upload {
+        let part = format!(
+            "{}=@{};type={}",
+            upload.field, upload.path, upload.content_type
+        );
+        return format!("curl -X {method} {url} {key} -F {}", shell_quote(&part));
+    }
     match request.body_text() {
         Some(body) => format!(
             "curl -X {method} {url} {key} -H 'Content-Type: application/json' --data-raw {}",

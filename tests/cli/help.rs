@@ -223,7 +223,6 @@ fn help_screens_match_their_snapshots() {
     let sandbox = Sandbox::new();
     let mut screens: Vec<Vec<&str>> = vec![
         vec![],
-        vec!["machines"],
         vec!["login"],
         vec!["logout"],
         #[cfg(feature = "emulator")]
@@ -233,12 +232,15 @@ fn help_screens_match_their_snapshots() {
         vec!["completion"],
         vec!["man"],
     ];
-    screens.extend(
-        Namespace::Machines
-            .commands()
-            .iter()
-            .map(|c| vec!["machines", c.name]),
-    );
+    for namespace in Namespace::ALL {
+        screens.push(vec![namespace.name()]);
+        screens.extend(
+            namespace
+                .commands()
+                .iter()
+                .map(|c| vec![namespace.name(), c.name]),
+        );
+    }
     for words in screens {
         let mut args = words.clone();
         args.push("--help");

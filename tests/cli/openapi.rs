@@ -8,7 +8,7 @@
 use crate::support::fixture;
 use paperspace::api::Backend;
 use paperspace::api::commands;
-use paperspace::api::params::{Invocation, validate};
+use paperspace::api::params::{FileData, Invocation, ParamValue, validate};
 use paperspace::api::plan::Step;
 use paperspace::api::request::{ApiRequest, HttpMethod};
 use paperspace::api::spec::{CommandSpec, ParamSpec, ValueKind, Wire};
@@ -152,6 +152,8 @@ fn values(param: &ParamSpec) -> Vec<String> {
         ValueKind::Region => REGIONS.iter().map(|r| r.code).collect(),
         ValueKind::MachineType => vec!["C5", "A100-80Gx8"],
         ValueKind::Month => vec!["2022-03"],
+        ValueKind::NonEmpty => vec!["echo hi"],
+        ValueKind::File => vec!["./boot.sh"],
         ValueKind::Seconds { .. } => vec!["1"],
     };
     texts.into_iter().map(str::to_string).collect()
@@ -188,6 +190,19 @@ fn invocations(spec: &'static CommandSpec) -> Vec<Invocation> {
     lists
         .into_iter()
         .filter_map(|raw| validate(spec, &raw).ok())
+        .map(|mut invocation| {
+            // What the CLI does before planning: read the files the flags name.
+            for (param, value) in &mut invocation.values {
+                if param.kind == ValueKind::File {
+                    *value = ParamValue::File(Box::new(FileData {
+                        path: value.to_query_text(),
+                        name: "boot.sh".into(),
+                        bytes: b"#!/bin/sh\necho hi\n".to_vec(),
+                    }));
+                }
+            }
+            invocation
+        })
         .collect()
 }
 
@@ -259,6 +274,7 @@ fn the_document_check_refuses_bodies_and_queries_the_service_would() {
         body: json.and_then(body),
         auth: paperspace::api::request::Auth::Bearer,
         retry: paperspace::api::request::Retry::Resend,
+        upload: None,
     };
     let good = request(
         HttpMethod::Put,

@@ -3,6 +3,10 @@
 //! retry rules and the table views all read these rows.
 
 mod machines;
+mod networks;
+mod scripts;
+mod templates;
+mod users;
 
 use super::spec::CommandSpec;
 
@@ -10,21 +14,39 @@ use super::spec::CommandSpec;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Namespace {
     Machines,
+    Templates,
+    Scripts,
+    Networks,
+    Users,
 }
 
 impl Namespace {
     /// Every namespace, in the order `paperspace --help` lists them.
-    pub const ALL: &'static [Namespace] = &[Namespace::Machines];
+    pub const ALL: &'static [Namespace] = &[
+        Namespace::Machines,
+        Namespace::Templates,
+        Namespace::Scripts,
+        Namespace::Networks,
+        Namespace::Users,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Namespace::Machines => "machines",
+            Namespace::Templates => "templates",
+            Namespace::Scripts => "scripts",
+            Namespace::Networks => "networks",
+            Namespace::Users => "users",
         }
     }
 
     pub fn about(self) -> &'static str {
         match self {
             Namespace::Machines => "Create, control and inspect Paperspace Core machines",
+            Namespace::Templates => "The templates machines are created from",
+            Namespace::Scripts => "Startup scripts, run when a machine boots",
+            Namespace::Networks => "The networks machines are on",
+            Namespace::Users => "The users of your team",
         }
     }
 
@@ -32,6 +54,10 @@ impl Namespace {
     pub fn commands(self) -> &'static [CommandSpec] {
         match self {
             Namespace::Machines => machines::COMMANDS,
+            Namespace::Templates => templates::COMMANDS,
+            Namespace::Scripts => scripts::COMMANDS,
+            Namespace::Networks => networks::COMMANDS,
+            Namespace::Users => users::COMMANDS,
         }
     }
 
@@ -49,6 +75,10 @@ impl Namespace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CommandId {
     Machines(MachinesCommand),
+    Templates(TemplatesCommand),
+    Scripts(ScriptsCommand),
+    Networks(NetworksCommand),
+    Users(UsersCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,10 +97,38 @@ pub enum MachinesCommand {
     Availability,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TemplatesCommand {
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScriptsCommand {
+    Create,
+    Destroy,
+    List,
+    Show,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NetworksCommand {
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UsersCommand {
+    List,
+}
+
 impl CommandId {
     pub fn namespace(self) -> Namespace {
         match self {
             CommandId::Machines(_) => Namespace::Machines,
+            CommandId::Templates(_) => Namespace::Templates,
+            CommandId::Scripts(_) => Namespace::Scripts,
+            CommandId::Networks(_) => Namespace::Networks,
+            CommandId::Users(_) => Namespace::Users,
         }
     }
 
@@ -130,6 +188,7 @@ mod tests {
                         needs_true,
                         needs_given,
                     } => vec![flag, needs_true, needs_given],
+                    Rule::ExactlyOne(flags) => flags.to_vec(),
                 };
                 for name in named {
                     assert!(cmd.param(name).is_some(), "{}: {name}", cmd.name);
@@ -183,12 +242,18 @@ mod tests {
     fn only_reads_and_power_actions_may_be_resent() {
         use MachinesCommand::*;
         for cmd in all() {
-            let CommandId::Machines(which) = cmd.id;
-            let safe = matches!(
-                which,
-                Start | Stop | Restart | List | Show | Utilization | Waitfor | Availability
-            );
-            assert_eq!(cmd.resend == Resend::Safe, safe, "{}", cmd.name);
+            let safe = match cmd.id {
+                CommandId::Machines(which) => matches!(
+                    which,
+                    Start | Stop | Restart | List | Show | Utilization | Waitfor | Availability
+                ),
+                CommandId::Scripts(which) => matches!(
+                    which,
+                    ScriptsCommand::List | ScriptsCommand::Show | ScriptsCommand::Text
+                ),
+                CommandId::Templates(_) | CommandId::Networks(_) | CommandId::Users(_) => true,
+            };
+            assert_eq!(cmd.resend == Resend::Safe, safe, "{}", cmd.full_name());
         }
     }
 }

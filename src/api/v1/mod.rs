@@ -4,6 +4,7 @@
 //! docs/v1.md.
 
 pub mod mapping;
+pub(crate) mod namespaces;
 pub mod plan;
 pub mod wire;
 

@@ -70,6 +70,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
                 body,
                 auth: Auth::Bearer,
                 retry: Retry::declared(inv),
+                upload: None,
             };
             let releases_ip = sent(inv).any(|(_, v1, value)| {
                 v1 == OnV1::Converted(V1Value::ReleasesStaticIp) && *value == ParamValue::Bool(true)
@@ -91,6 +92,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
                 V1Answer::ActionMachine => Answer::V1ActionMachine,
                 V1Answer::Empty => Answer::Empty,
                 V1Answer::AsIs => Answer::AsIs,
+                V1Answer::Record(kind) => Answer::V1(kind),
             };
             Ok(Step::Call { request, answer })
         }
@@ -102,6 +104,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
                 body: None,
                 auth: Auth::Bearer,
                 retry: Retry::declared(inv),
+                upload: None,
             },
             machine: machine_request(id),
             already,
@@ -109,6 +112,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
         V1Op::Machine => Ok(Step::Machine(fetch_machine(id))),
         V1Op::MachineList => Ok(Step::List(machine_list(inv))),
         V1Op::Access => access(inv, id),
+        V1Op::Planned(planner) => super::namespaces::step(planner, inv),
         V1Op::Unsupported(why) => Err(CliError::usage(format!(
             "{} is not available with --api v1: {why}; use --api legacy",
             inv.spec.name
@@ -258,6 +262,7 @@ fn access(inv: &Invocation, id: &str) -> Result<Step> {
         body,
         auth: Auth::Bearer,
         retry: Retry::declared(inv),
+        upload: None,
     };
     Ok(Step::Call {
         request,
