@@ -82,7 +82,7 @@ pub fn build_request(inv: &Invocation) -> ApiRequest {
             body: None,
             auth: Auth::ApiKeyHeader,
             retry: Retry::declared(inv),
-            upload: Some(upload_of(file)),
+            upload: Some(Box::new(upload_of(file))),
         };
     }
     let (query, body) = match route.method {

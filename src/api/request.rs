@@ -31,6 +31,9 @@ impl HttpMethod {
     }
 }
 
+/// Query pairs, raw (encoded when a request is rendered), in order.
+pub type Pairs = Vec<(String, String)>;
+
 /// How a request carries the API key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
@@ -96,7 +99,7 @@ pub struct ApiRequest {
     pub retry: Retry,
     /// A file sent as `multipart/form-data` (the legacy `scripts create --scriptFile`); the
     /// request's other parameters are then in its query.
-    pub upload: Option<Upload>,
+    pub upload: Option<Box<Upload>>,
 }
 
 /// A file a request uploads, as the legacy CLI sent one: one form part, named `field`, with

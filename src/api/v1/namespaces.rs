@@ -7,7 +7,7 @@ use crate::api::params::{Invocation, ParamValue};
 use crate::api::plan::{
     Answer, Items, ListPlan, ListSource, Paging, Prelude, Step, V1Kind, Window,
 };
-use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry};
+use crate::api::request::{ApiRequest, Auth, HttpMethod, Pairs, Retry};
 use crate::api::spec::{OnV1, V1Planner, V1Value, Wire};
 use crate::error::{CliError, Result};
 use crate::vocab::Region;
@@ -50,9 +50,7 @@ pub(crate) fn step(planner: V1Planner, inv: &Invocation) -> Result<Step> {
 
 /// The sent flags of a list as v1 query pairs (what v1 filters on) and as legacy filters
 /// applied here (the rest, and those v1 matches only loosely).
-pub(crate) fn query_and_filters(
-    inv: &Invocation,
-) -> (Vec<(String, String)>, Vec<(String, String)>) {
+pub(crate) fn query_and_filters(inv: &Invocation) -> (Pairs, Pairs) {
     let (mut query, mut filters) = (Vec::new(), Vec::new());
     for (param, value) in &inv.values {
         if param.wire != Wire::Sent {
@@ -67,9 +65,8 @@ pub(crate) fn query_and_filters(
                 filters.push((param.name.to_string(), text));
             }
             OnV1::Converted(V1Value::RegionCode) => {
-                let code = Region::find(&text).map_or(text.clone(), |r| r.code.to_string());
+                let code = Region::find(&text).map_or(text, |r| r.code.to_string());
                 query.push(("region".into(), code));
-                filters.push((param.name.to_string(), text));
             }
             OnV1::FilteredHere => filters.push((param.name.to_string(), text)),
             OnV1::Converted(_) | OnV1::Client | OnV1::Refused(_) => {}
@@ -80,12 +77,7 @@ pub(crate) fn query_and_filters(
 
 /// Every page of a v1 list, oldest (or first by name) first, in a fixed order so the answer is
 /// stable.
-pub(crate) fn source(
-    path: &str,
-    mut query: Vec<(String, String)>,
-    order_by: &str,
-    items: Items,
-) -> ListSource {
+pub(crate) fn source(path: &str, mut query: Pairs, order_by: &str, items: Items) -> ListSource {
     query.push(("orderBy".into(), order_by.into()));
     query.push(("order".into(), "asc".into()));
     ListSource {

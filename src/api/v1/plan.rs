@@ -2,9 +2,8 @@
 //! which request it is, each parameter's `OnV1` what becomes of it. A flag v1 cannot honour is
 //! a usage error naming it (never dropped quietly); nothing here does I/O.
 
-use super::PAGE_LIMIT;
 use crate::api::params::{Invocation, ParamValue, check_path_segment};
-use crate::api::plan::{Answer, Items, ListPlan, ListSource, MachineFetch, Paging, Step, Window};
+use crate::api::plan::{Answer, Items, ListPlan, MachineFetch, Step, Window};
 use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
 use crate::api::spec::{OnV1, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
 use crate::error::{CliError, Result};
@@ -212,17 +211,7 @@ fn query_pairs(inv: &Invocation) -> Vec<(String, String)> {
 /// `list`: the filters v1 has go to the server, the others are applied to each page here, then
 /// `--skip` and `--limit` (or every match with `--all`).
 fn machine_list(inv: &Invocation) -> ListPlan {
-    let mut filters = Vec::new();
-    for (name, v1, value) in sent(inv) {
-        if matches!(v1, OnV1::FilteredHere | OnV1::SentAndFilteredHere) {
-            filters.push((name.to_string(), value.to_query_text()));
-        }
-    }
-    // Oldest first, as the legacy API listed machines, and in a fixed order so `--skip` and
-    // `--limit` pages are stable (v1's own default is newest first).
-    let mut query = query_pairs(inv);
-    query.push(("orderBy".into(), "dtCreated".into()));
-    query.push(("order".into(), "asc".into()));
+    let (query, filters) = super::namespaces::query_and_filters(inv);
     let window = if inv.is_set("all") {
         Window::ALL
     } else {
@@ -231,13 +220,9 @@ fn machine_list(inv: &Invocation) -> ListPlan {
             limit: Some(inv.count("limit").unwrap_or(DEFAULT_LIST_LIMIT)),
         }
     };
-    let source = ListSource {
-        request: ApiRequest::get(Auth::Bearer, "/machines".into(), query),
-        paging: Paging::Cursor {
-            page_size: PAGE_LIMIT,
-        },
-        items: Items::V1Machine,
-    };
+    // Oldest first, as the legacy API listed machines, and in a fixed order so `--skip` and
+    // `--limit` pages are stable (v1's own default is newest first).
+    let source = super::namespaces::source("/machines", query, "dtCreated", Items::V1Machine);
     ListPlan::single(source, filters, window)
 }
 
