@@ -8,9 +8,27 @@ use crate::api::spec::{CommandSpec, ValueKind};
 use crate::error::{CliError, Result};
 use std::ffi::OsString;
 
-/// The API command named in argv, if any: decides whether a usage error also prints the JSON
-/// error object (docs/compatibility.md: only once the command is known).
-pub(crate) fn known_command(args: &[OsString]) -> Option<&'static CommandSpec> {
+/// The legacy CLI's namespaces of Gradient, Paperspace's other product: no Core equivalent.
+const GRADIENT_NAMESPACES: &[&str] = &["jobs", "project", "projects", "resourceDelegations"];
+
+/// `paperspace jobs ...`: a usage error saying this CLI is for Core and which namespaces it has
+/// (clap would only say the word is unknown).
+pub(super) fn check_gradient_namespace(args: &[OsString]) -> Result<()> {
+    let Some(first) = positionals(args).into_iter().next() else {
+        return Ok(());
+    };
+    if !GRADIENT_NAMESPACES.contains(&first) {
+        return Ok(());
+    }
+    let namespaces: Vec<&str> = commands::Namespace::ALL.iter().map(|n| n.name()).collect();
+    Err(CliError::usage(format!(
+        "'{first}' is a Gradient namespace of the legacy CLI; this CLI is for Paperspace Core: {}",
+        namespaces.join(", ")
+    )))
+}
+
+/// The first two words of argv that are not flags or client flags' values.
+fn positionals(args: &[OsString]) -> Vec<&str> {
     let mut positionals = Vec::new();
     let mut skip_value = false;
     for arg in args.iter().skip(1) {
@@ -26,7 +44,13 @@ pub(crate) fn known_command(args: &[OsString]) -> Option<&'static CommandSpec> {
             }
         }
     }
-    match positionals.as_slice() {
+    positionals
+}
+
+/// The API command named in argv, if any: decides whether a usage error also prints the JSON
+/// error object (docs/compatibility.md: only once the command is known).
+pub(crate) fn known_command(args: &[OsString]) -> Option<&'static CommandSpec> {
+    match positionals(args).as_slice() {
         [namespace, name] => commands::find(namespace, name),
         _ => None,
     }

@@ -58,6 +58,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
     {
         return Ok(Parsed::Print(tree::version_line()));
     }
+    argv::check_gradient_namespace(&args)?;
     if let Some(spec) = known_command(&args) {
         argv::check_forgotten_values(spec, &args)?;
     }

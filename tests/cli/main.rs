@@ -12,6 +12,7 @@ mod fixtures;
 mod help;
 mod keys;
 mod live;
+mod namespaces;
 mod openapi;
 mod outputs;
 #[cfg(feature = "emulator")]
