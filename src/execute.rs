@@ -4,7 +4,7 @@
 
 use crate::api::Backend;
 use crate::api::model::Machine;
-use crate::api::plan::{ListPlan, MachineFetch, Paging, Plan, Step, Wait, WaitMachine};
+use crate::api::plan::{ListPlan, MachineFetch, Paging, Plan, Step, Wait, WaitMachine, WaitTarget};
 use crate::api::request::{ApiRequest, Auth, encode_component};
 use crate::api::response::{decode, decode_v1};
 use crate::api::v1;
@@ -12,6 +12,7 @@ use crate::api::wait::{Baseline, Verdict, assess};
 use crate::error::{CliError, ErrorKind, Result};
 use crate::http::Transport;
 use crate::output::progress::Progress;
+use crate::vocab::{MachineState, event_state};
 use futures_util::StreamExt;
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
@@ -50,17 +51,38 @@ pub async fn perform_all(
 
 /// One plan: its JSON answer as it will be printed, or its error.
 pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
-    let output = match &plan.step {
+    // A wait that brings the machine back to its state needs that state before the step.
+    let state_before = match &plan.wait {
+        Some(Wait {
+            target: WaitTarget::StateBefore,
+            machine: WaitMachine::Named(id),
+            ..
+        }) => Some(state_of(session, id).await?),
+        _ => None,
+    };
+    let (output, event) = match &plan.step {
         Step::Call { request, answer } => {
             let body = call(session, request).await?;
-            if let Some(wait) = &plan.wait {
-                let id = match &wait.machine {
-                    WaitMachine::Named(id) => id.clone(),
-                    WaitMachine::Created => answer.created_id(&body)?,
-                };
-                return wait_for(session, wait, &id).await;
+            let event = action_event(request, &body);
+            let Some(wait) = &plan.wait else {
+                return answer.present(body, session.raw);
+            };
+            if wait.target == WaitTarget::Event {
+                let event = event.ok_or_else(|| {
+                    CliError::new(
+                        ErrorKind::Api { status: 200 },
+                        "the answer names no event to wait for",
+                    )
+                })?;
+                let done = follow_event(session, wait, &event).await?;
+                return answer.present(with_event(body, done), session.raw);
             }
-            return answer.present(body, session.raw);
+            if wait.machine == WaitMachine::Created {
+                let id = answer.created_id(&body)?;
+                let target = target_state(wait, state_before.as_deref());
+                return wait_for(session, wait, &id, &target, event.as_deref()).await;
+            }
+            (body, event)
         }
         Step::PowerAction {
             request,
@@ -71,7 +93,10 @@ pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
             machine,
             release,
             delete,
-        } => destroy_releasing_ip(session, machine, release, delete).await?,
+        } => (
+            destroy_releasing_ip(session, machine, release, delete).await?,
+            None,
+        ),
         Step::Chain {
             first,
             then,
@@ -81,9 +106,9 @@ pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
             let body = chain(session, first, then, done).await?;
             return answer.present(body, session.raw);
         }
-        Step::Machine(fetch) => fetch_machine(session, fetch, session.raw).await?,
-        Step::List(list) => every_page(session, list).await?,
-        Step::Nothing => String::new(),
+        Step::Machine(fetch) => (fetch_machine(session, fetch, session.raw).await?, None),
+        Step::List(list) => (every_page(session, list).await?, None),
+        Step::Nothing => (String::new(), None),
     };
     match &plan.wait {
         Some(
@@ -91,22 +116,77 @@ pub async fn perform(session: &Session<'_>, plan: &Plan) -> Result<String> {
                 machine: WaitMachine::Named(id),
                 ..
             },
-        ) => wait_for(session, wait, id).await,
+        ) => {
+            let target = target_state(wait, state_before.as_deref());
+            wait_for(session, wait, id, &target, event.as_deref()).await
+        }
         _ => Ok(output),
     }
 }
 
+/// The state a wait for a machine ends in.
+fn target_state(wait: &Wait, state_before: Option<&str>) -> String {
+    match &wait.target {
+        WaitTarget::State(state) => state.clone(),
+        WaitTarget::StateBefore => MachineState::parse(state_before.unwrap_or("off"))
+            .settled()
+            .to_string(),
+        // Not a machine's: `perform` follows the event alone.
+        WaitTarget::Event => String::new(),
+    }
+}
+
+/// The id of the event a v1 action answered with (`{"event": {"id"}, "data"}`).
+fn action_event(request: &ApiRequest, body: &str) -> Option<String> {
+    if request.auth != Auth::Bearer {
+        return None;
+    }
+    let answer: v1::wire::ActionAnswer<serde::de::IgnoredAny> = serde_json::from_str(body).ok()?;
+    answer.event?.id
+}
+
+/// The answer with its `event` as the wait last saw it (done).
+fn with_event(body: String, event: String) -> String {
+    let (Ok(mut answer), Ok(event)) = (
+        serde_json::from_str::<serde_json::Value>(&body),
+        serde_json::from_str::<serde_json::Value>(&event),
+    ) else {
+        return body;
+    };
+    match answer.get_mut("event") {
+        Some(slot) => {
+            *slot = event;
+            answer.to_string()
+        }
+        None => body,
+    }
+}
+
+/// The machine's state now (the wait that brings it back reads it first).
+async fn state_of(session: &Session<'_>, id: &str) -> Result<String> {
+    let body = fetch_machine(session, &session.backend.fetch_machine(id), false).await?;
+    let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
+    Ok(machine
+        .state
+        .map(|state| state.as_str().to_string())
+        .unwrap_or_else(|| "off".to_string()))
+}
+
 /// A power action on v1, with the legacy promise kept: refused because the machine is already
-/// where the action leads (or on its way there), it is done. Any other refusal stands.
+/// where the action leads (or on its way there), it is done. Any other refusal stands. The
+/// answer, and the event it names (none when the machine was already there).
 async fn power_action(
     session: &Session<'_>,
     request: &ApiRequest,
     machine: &ApiRequest,
     already: &[&str],
-) -> Result<String> {
+) -> Result<(String, Option<String>)> {
     let refusal = match call(session, request).await {
-        Ok(body) if session.raw => return Ok(body),
-        Ok(_) => return Ok("{}".to_string()),
+        Ok(body) => {
+            let event = action_event(request, &body);
+            let shown = if session.raw { body } else { "{}".to_string() };
+            return Ok((shown, event));
+        }
         Err(error) if matches!(error.kind, ErrorKind::Api { status: 400 | 409 }) => error,
         Err(error) => return Err(error),
     };
@@ -117,7 +197,7 @@ async fn power_action(
         .ok()
         .and_then(|m| m.state);
     match state {
-        Some(state) if already.contains(&state.as_str()) => Ok("{}".to_string()),
+        Some(state) if already.contains(&state.as_str()) => Ok(("{}".to_string(), None)),
         _ => Err(refusal),
     }
 }
@@ -210,6 +290,13 @@ async fn fetch_machine(session: &Session<'_>, fetch: &MachineFetch, raw: bool) -
             let events: v1::wire::Page<v1::wire::Event> = v1::parse(&events?)?;
             Ok(v1::mapping::machine_json(&machine, Some(&events.items)))
         }
+        MachineFetch::V1Following { machine, .. } if raw => call(session, machine).await,
+        MachineFetch::V1Following { machine, event } => {
+            let (machine, event) = tokio::join!(call(session, machine), call(session, event));
+            let machine: v1::wire::Machine = v1::parse(&machine?)?;
+            let event: v1::wire::Event = v1::parse(&event?)?;
+            Ok(v1::mapping::machine_json(&machine, Some(&[event])))
+        }
     }
 }
 
@@ -291,63 +378,139 @@ async fn every_page(session: &Session<'_>, list: &ListPlan) -> Result<String> {
     Ok(format!("[{}]", matched[start..end].join(",")))
 }
 
-fn timed_out(wait: &Wait, id: &str, last_state: &Option<String>) -> CliError {
+fn timed_out(wait: &Wait, what: &str, target: &str, last_state: &Option<String>) -> CliError {
     let limit = wait.timeout.map(|t| t.as_secs_f64()).unwrap_or_default();
     CliError::new(
         ErrorKind::WaitTimeout,
         format!(
-            "timed out after {limit}s waiting for machine {id} to be {} (last state: {})",
-            wait.target,
+            "timed out after {limit}s waiting for {what} to be {target} (last state: {})",
             last_state.as_deref().unwrap_or("unknown")
         ),
     )
 }
 
-/// Poll the machine until it reaches the target (`api::wait::assess` decides each poll);
-/// returns the machine JSON of the last poll. An API error ends the wait with that error. The
-/// spinner (a no-op off a terminal) shows the state of each poll.
-async fn wait_for(session: &Session<'_>, wait: &Wait, id: &str) -> Result<String> {
-    let fetch = session.backend.fetch_machine(id);
-    let spinner = session
-        .progress
-        .spinner(format!("waiting for {id} to be {}", wait.target));
+/// What one poll of a wait saw.
+enum Polled {
+    /// The wait is over: what it prints.
+    Done(String),
+    /// Not yet; the state seen, if any.
+    Pending(Option<String>),
+}
+
+/// Run `poll` every interval until it says the wait is over, within the wait's deadline.
+async fn poll_until<F, Fut>(wait: &Wait, what: &str, target: &str, mut poll: F) -> Result<String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Polled>>,
+{
     let deadline = wait.timeout.map(|t| Instant::now() + t);
-    let mut baseline = Baseline::starting_at(OffsetDateTime::now_utc());
     let mut last_state = None;
     loop {
-        let poll = fetch_machine(session, &fetch, false);
-        let body = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
-                Ok(body) => body?,
-                Err(_) => return Err(timed_out(wait, id, &last_state)),
+        let outcome = match deadline {
+            Some(deadline) => match tokio::time::timeout_at(deadline, poll()).await {
+                Ok(outcome) => outcome?,
+                Err(_) => return Err(timed_out(wait, what, target, &last_state)),
             },
-            None => poll.await?,
+            None => poll().await?,
         };
-        let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
-        match assess(&machine, &wait.target, &baseline) {
-            Verdict::Reached => return Ok(body),
-            Verdict::Failed(message) => {
-                return Err(CliError::new(
-                    ErrorKind::MachineFailed,
-                    format!("machine {id}: {message}"),
-                ));
-            }
-            Verdict::Pending(state) => {
-                spinner.status(state.as_deref().unwrap_or("state unknown"));
-                last_state = state;
-            }
+        match outcome {
+            Polled::Done(output) => return Ok(output),
+            Polled::Pending(state) => last_state = state,
         }
-        baseline.after_poll(&machine);
         let mut wake = Instant::now() + wait.interval;
         if let Some(deadline) = deadline {
             if Instant::now() >= deadline {
-                return Err(timed_out(wait, id, &last_state));
+                return Err(timed_out(wait, what, target, &last_state));
             }
             wake = wake.min(deadline);
         }
         tokio::time::sleep_until(wake).await;
         if deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(timed_out(wait, id, &last_state));
+            return Err(timed_out(wait, what, target, &last_state));
         }
     }
+}
+
+/// Poll the machine until it reaches `target` (`api::wait::assess` decides each poll), and on
+/// v1 after an action until the action's `event` is done too; returns the machine JSON of the
+/// last poll. An API error ends the wait with that error. The spinner (a no-op off a
+/// terminal) shows the state of each poll.
+async fn wait_for(
+    session: &Session<'_>,
+    wait: &Wait,
+    id: &str,
+    target: &str,
+    event: Option<&str>,
+) -> Result<String> {
+    let fetch = &session.backend.poll_machine(id, event);
+    let spinner = &session
+        .progress
+        .spinner(format!("waiting for {id} to be {target}"));
+    let baseline = &std::cell::RefCell::new(Baseline::starting_at(
+        OffsetDateTime::now_utc(),
+        event.map(str::to_string),
+    ));
+    poll_until(wait, &format!("machine {id}"), target, move || async move {
+        let body = fetch_machine(session, fetch, false).await?;
+        let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
+        let verdict = assess(&machine, target, &baseline.borrow());
+        match verdict {
+            Verdict::Reached => Ok(Polled::Done(body)),
+            Verdict::Failed(message) => Err(CliError::new(
+                ErrorKind::MachineFailed,
+                format!("machine {id}: {message}"),
+            )),
+            Verdict::Pending(state) => {
+                spinner.status(state.as_deref().unwrap_or("state unknown"));
+                baseline.borrow_mut().after_poll(&machine);
+                Ok(Polled::Pending(state))
+            }
+        }
+    })
+    .await
+}
+
+/// Poll an event until it is done; returns its JSON as last read. An error or a cancelled
+/// event ends the wait at once (exit 5), with the event's message.
+async fn follow_event(session: &Session<'_>, wait: &Wait, event: &str) -> Result<String> {
+    let request = &session
+        .backend
+        .event_request(event)
+        .ok_or_else(|| CliError::internal("only v1 answers an action with an event to follow"))?;
+    let spinner = &session
+        .progress
+        .spinner(format!("waiting for event {event} to be done"));
+    poll_until(
+        wait,
+        &format!("event {event}"),
+        event_state::DONE,
+        move || async move {
+            let body = call(session, request).await?;
+            let read: v1::wire::Event = v1::parse(&body)?;
+            let name = read.name.as_deref().unwrap_or("the action");
+            match read.state.as_deref() {
+                Some(event_state::DONE) => Ok(Polled::Done(body)),
+                Some(event_state::ERROR) => Err(CliError::new(
+                    ErrorKind::MachineFailed,
+                    format!(
+                        "event {event}: {name} failed: {}",
+                        read.error
+                            .as_deref()
+                            .filter(|m| !m.trim().is_empty())
+                            .unwrap_or("no error message was given")
+                    ),
+                )),
+                Some(event_state::CANCELLED) => Err(CliError::new(
+                    ErrorKind::MachineFailed,
+                    format!("event {event}: {name} was cancelled"),
+                )),
+                other => {
+                    let state = other.map(str::to_string);
+                    spinner.status(other.unwrap_or("state unknown"));
+                    Ok(Polled::Pending(state))
+                }
+            }
+        },
+    )
+    .await
 }

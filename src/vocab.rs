@@ -196,6 +196,22 @@ impl MachineState {
     }
 
     /// Parse leniently: the known states in any case, anything else kept as it was sent.
+    /// The state a machine in this one comes to rest in: what "back in its state" means
+    /// after a resize or a move of a machine that was on its way somewhere (`starting` →
+    /// `ready`, `stopping` → `off`). Unknown states are taken as they are.
+    pub fn settled(&self) -> &str {
+        match self {
+            MachineState::Off | MachineState::Stopping => "off",
+            MachineState::Starting
+            | MachineState::Restarting
+            | MachineState::ServiceReady
+            | MachineState::Ready
+            | MachineState::Upgrading
+            | MachineState::Provisioning => "ready",
+            MachineState::Unknown(other) => other,
+        }
+    }
+
     pub fn parse(text: &str) -> MachineState {
         match text.to_ascii_lowercase().as_str() {
             "off" => MachineState::Off,
@@ -237,6 +253,8 @@ pub mod event_state {
     pub const ERROR: &str = "error";
     /// v1's word for an event under way (the legacy API says `new`).
     pub const V1_IN_PROGRESS: &str = "in progress";
+    /// v1: the action was called off; it will not be done.
+    pub const CANCELLED: &str = "cancelled";
 }
 
 /// An instant of the API (RFC 3339, `2022-03-14T15:47:53.852Z`); `None` when absent or not one.

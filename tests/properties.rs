@@ -7,7 +7,7 @@
 //! `PROPTEST_CASES=5000 cargo test --test properties`. The fuzz targets in `fuzz/` cover the
 //! same ground with coverage guidance.
 
-use paperspace::api::legacy::build_request;
+use paperspace::api::Backend;
 use paperspace::api::model::Machine;
 use paperspace::api::params::Invocation;
 use paperspace::api::response::{RawResponse, decode, excerpt};
@@ -684,6 +684,7 @@ fn table_options() -> impl Strategy<Value = TableOptions> {
             header,
             color,
             max_width,
+            show_secrets: false,
         })
 }
 
@@ -1071,6 +1072,7 @@ fn baseline() -> impl Strategy<Value = Baseline> {
         .prop_map(|(seconds, handles)| Baseline {
             started_at: OffsetDateTime::from_unix_timestamp(seconds).unwrap(),
             errors_at_first_poll: handles.map(|h| h.into_iter().collect()),
+            followed: None,
         })
 }
 
@@ -1422,7 +1424,15 @@ fn argv_strategy() -> impl Strategy<Value = Vec<OsString>> {
 fn check_requests(invocations: &[Invocation]) -> Result<(), TestCaseError> {
     prop_assert!(!invocations.is_empty());
     for invocation in invocations {
-        let request = build_request(invocation);
+        // A command or flag the legacy API lacked is a usage error, before any request.
+        let plan = match Backend::Legacy.plan(invocation) {
+            Ok(plan) => plan,
+            Err(e) => {
+                prop_assert_eq!(e.exit_code(), 2, "{}", e.message);
+                continue;
+            }
+        };
+        let request = plan.requests(Backend::Legacy).remove(0);
         let path = &request.path;
         prop_assert!(path.starts_with("/machines/"), "{path}");
         prop_assert!(!path.contains([' ', '?', '#']), "{path}");

@@ -5,6 +5,7 @@
 
 use super::params::Invocation;
 use super::plan::{MachineFetch, Plan, wait_of};
+use super::request::ApiRequest;
 use super::{legacy, v1};
 use crate::error::Result;
 
@@ -32,11 +33,28 @@ impl Backend {
         })
     }
 
-    /// How this backend reads a machine with its events (show, and each poll of a wait).
+    /// How this backend reads a machine with its events (show, waitfor's polls).
     pub fn fetch_machine(self, id: &str) -> MachineFetch {
         match self {
             Backend::Legacy => MachineFetch::Legacy(legacy::show_request(id)),
             Backend::V1 => v1::plan::fetch_machine(id),
+        }
+    }
+
+    /// Each poll of a wait for a machine after an action: on v1, the machine and the event
+    /// the action answered with, when it answered with one.
+    pub fn poll_machine(self, id: &str, event: Option<&str>) -> MachineFetch {
+        match (self, event) {
+            (Backend::V1, Some(event)) => v1::plan::follow_machine(id, event),
+            _ => self.fetch_machine(id),
+        }
+    }
+
+    /// The read of one event (v1 only: the legacy API answered actions without one).
+    pub fn event_request(self, event: &str) -> Option<ApiRequest> {
+        match self {
+            Backend::Legacy => None,
+            Backend::V1 => Some(v1::plan::event_request(event)),
         }
     }
 }

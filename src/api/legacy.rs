@@ -7,7 +7,7 @@ use super::commands::{CommandId, MachinesCommand};
 use super::params::{FileData, Invocation, ParamValue};
 use super::plan::{Answer, Items, ListPlan, ListSource, Paging, Step, Window};
 use super::request::{ApiRequest, Auth, HttpMethod, Retry, Upload};
-use super::spec::{ValueKind, Wire};
+use super::spec::{LegacyOp, OnLegacy, Route, ValueKind, Wire};
 use crate::error::{CliError, Result};
 use crate::vocab::{closest_machine_type, known_machine_types};
 
@@ -16,23 +16,33 @@ const DEFAULT_PAGE: u64 = 1000;
 
 /// The step of a command on the legacy API.
 pub fn step(inv: &Invocation) -> Result<Step> {
-    use MachinesCommand::*;
-    check_machine_types(inv)?;
-    let call = || Step::Call {
-        request: build_request(inv),
-        answer: Answer::AsIs,
+    let LegacyOp::Call(route) = inv.spec.legacy else {
+        return Err(CliError::usage(format!(
+            "{} needs --api v1 (or PAPERSPACE_API=v1): the legacy API had no such operation",
+            inv.spec.full_name()
+        )));
     };
+    if let Some((param, _)) = inv
+        .values
+        .iter()
+        .find(|(param, _)| param.legacy == OnLegacy::NeedsV1)
+    {
+        return Err(CliError::usage(format!(
+            "--{} of {} needs --api v1 (or PAPERSPACE_API=v1): the legacy API had no such field",
+            param.name,
+            inv.spec.full_name()
+        )));
+    }
+    check_machine_types(inv)?;
     Ok(match inv.command() {
-        CommandId::Machines(Waitfor) => Step::Nothing,
-        CommandId::Machines(List) if inv.is_set("all") => Step::List(every_page(inv)),
-        CommandId::Machines(
-            Create | Start | Stop | Restart | Destroy | Update | List | Show | SetAccessForUser
-            | Utilization | Availability,
-        )
-        | CommandId::Templates(_)
-        | CommandId::Scripts(_)
-        | CommandId::Networks(_)
-        | CommandId::Users(_) => call(),
+        CommandId::Machines(MachinesCommand::Waitfor) => Step::Nothing,
+        CommandId::Machines(MachinesCommand::List) if inv.is_set("all") => {
+            Step::List(every_page(inv, route))
+        }
+        _ => Step::Call {
+            request: build_request(inv, route),
+            answer: Answer::AsIs,
+        },
     })
 }
 
@@ -59,9 +69,8 @@ fn check_machine_types(inv: &Invocation) -> Result<()> {
     Ok(())
 }
 
-/// The one request of a legacy command.
-pub fn build_request(inv: &Invocation) -> ApiRequest {
-    let route = inv.spec.legacy;
+/// The one request of a legacy command to its route.
+fn build_request(inv: &Invocation, route: Route) -> ApiRequest {
     let path = route.fill(|flag| inv.text(flag).unwrap_or_default().to_string());
     let sent = inv.values.iter().filter(|(p, _)| p.wire == Wire::Sent);
     let file = inv.values.iter().find_map(|(_, value)| match value {
@@ -130,8 +139,8 @@ fn upload_of(file: &FileData) -> Upload {
 
 /// `list --all`: the list's own query without `limit`/`skip`, then `limit`/`skip` pages from
 /// `--skip`, `--limit` per page (default 1000).
-fn every_page(inv: &Invocation) -> ListPlan {
-    let mut request = build_request(inv);
+fn every_page(inv: &Invocation, route: Route) -> ListPlan {
+    let mut request = build_request(inv, route);
     request
         .query
         .retain(|(name, _)| name != "limit" && name != "skip");
@@ -147,6 +156,17 @@ fn every_page(inv: &Invocation) -> ListPlan {
         items: Items::AsIs,
     };
     ListPlan::single(source, Vec::new(), Window::ALL)
+}
+
+/// The one request of a legacy command (tests of the wire format).
+#[cfg(test)]
+pub(crate) fn request_of(inv: &Invocation) -> ApiRequest {
+    let route = inv
+        .spec
+        .legacy
+        .route()
+        .expect("a command of the legacy API");
+    build_request(inv, route)
 }
 
 /// The request `waitfor` repeats: the show endpoint for the machine, with nothing but its id
@@ -171,7 +191,7 @@ mod tests {
         let inv = try_invocation(cmd, args)?;
         match step(&inv)? {
             Step::Call { request, .. } => Ok(request),
-            _ => Ok(build_request(&inv)),
+            _ => Ok(request_of(&inv)),
         }
     }
 

@@ -239,7 +239,12 @@ pub fn validate(spec: &'static CommandSpec, raw: &[(&str, String)]) -> Result<In
     }
     let invocation = Invocation { spec, values };
     // The ids the legacy route puts in its path; v1 puts every id there (its planner checks).
-    for flag in spec.legacy.path_flags() {
+    for flag in spec
+        .legacy
+        .route()
+        .iter()
+        .flat_map(|route| route.path_flags())
+    {
         check_path_segment(invocation.text(flag).unwrap_or_default(), flag)?;
     }
     for rule in spec.rules {
@@ -307,6 +312,28 @@ fn check_rule(inv: &Invocation, rule: &Rule) -> Result<()> {
                 return Err(CliError::usage(format!(
                     "exactly one of {} {what}",
                     names.join(" and ")
+                )));
+            }
+        }
+        Rule::AtMostOne(flags) => {
+            let given: Vec<String> = flags
+                .iter()
+                .filter(|f| inv.get(f).is_some())
+                .map(|f| format!("--{f}"))
+                .collect();
+            if given.len() > 1 {
+                return Err(CliError::usage(format!(
+                    "{} cannot be used together: choose one",
+                    given.join(" and ")
+                )));
+            }
+        }
+        Rule::AtLeastOne(flags) => {
+            if !flags.iter().any(|f| inv.get(f).is_some()) {
+                let names: Vec<String> = flags.iter().map(|f| format!("--{f}")).collect();
+                return Err(CliError::usage(format!(
+                    "nothing to change: give at least one of {}",
+                    names.join(", ")
                 )));
             }
         }

@@ -57,12 +57,22 @@ pub enum Step {
 }
 
 impl Plan {
-    /// The requests this plan sends in the usual course, in order: its step's (a list's first
-    /// page; the conditional read after a refused power action is left out), then, when it
-    /// waits, one poll of the machine (the id is `{id}` when the step's answer will tell it).
-    /// What `--dry-run` prints.
+    /// The requests this plan sends in the usual course, in order: the read of the machine
+    /// before a wait that brings it back to its state, its step's (a list's first page; the
+    /// conditional read after a refused power action is left out), then, when it waits, one
+    /// poll (`{id}` and `{event}` stand for what the step's answer will tell). What
+    /// `--dry-run` prints.
     pub fn requests(&self, backend: super::Backend) -> Vec<ApiRequest> {
-        let mut requests = match &self.step {
+        let mut requests = Vec::new();
+        if let Some(Wait {
+            target: WaitTarget::StateBefore,
+            machine: WaitMachine::Named(id),
+            ..
+        }) = &self.wait
+        {
+            requests.extend(backend.fetch_machine(id).requests().into_iter().cloned());
+        }
+        requests.extend(match &self.step {
             Step::Call { request, .. } | Step::PowerAction { request, .. } => {
                 vec![request.clone()]
             }
@@ -77,14 +87,25 @@ impl Plan {
                 std::iter::once(first).chain(then).cloned().collect()
             }
             Step::Nothing => Vec::new(),
+        });
+        let Some(wait) = &self.wait else {
+            return requests;
         };
-        if let Some(wait) = &self.wait {
-            let id = match &wait.machine {
-                WaitMachine::Named(id) => id.as_str(),
-                WaitMachine::Created => "{id}",
-            };
-            requests.extend(backend.fetch_machine(id).requests().into_iter().cloned());
+        // An action's answer names the event that follows it; waitfor follows none.
+        let event = match self.step {
+            Step::Nothing => None,
+            _ => Some("{event}"),
+        };
+        if wait.target == WaitTarget::Event {
+            requests.extend(event.and_then(|event| backend.event_request(event)));
+            return requests;
         }
+        let id = match &wait.machine {
+            WaitMachine::Named(id) => id.as_str(),
+            WaitMachine::Created => "{id}",
+        };
+        let poll = backend.poll_machine(id, event);
+        requests.extend(poll.requests().into_iter().cloned());
         requests
     }
 }
@@ -98,6 +119,8 @@ pub enum Answer {
     Empty,
     /// v1's `{"event", "data"}`: the machine in the legacy shape.
     V1ActionMachine,
+    /// v1's `{"event", "data"}`: the object, of this kind, in its legacy shape.
+    V1Action(V1Kind),
     /// One v1 object of this kind, in its legacy shape.
     V1(V1Kind),
 }
@@ -118,11 +141,29 @@ impl Answer {
             }
             Answer::V1(kind) => {
                 let value: serde_json::Value = v1::parse(&body)?;
-                Ok(v1::mapping::resource_to_legacy(kind, &value).to_string())
+                Ok(v1::mapping::resource_to_legacy(kind, &found(value)?).to_string())
+            }
+            Answer::V1Action(kind) => {
+                let answer: v1::wire::ActionAnswer<serde_json::Value> = v1::parse(&body)?;
+                let data = found(answer.data.unwrap_or_default())?;
+                Ok(v1::mapping::resource_to_legacy(kind, &data).to_string())
             }
         }
     }
+}
 
+/// A v1 object the service said is not there: some reads answer `null` for an unknown id.
+fn found(value: serde_json::Value) -> Result<serde_json::Value> {
+    if value.is_null() {
+        return Err(CliError::new(
+            crate::error::ErrorKind::Api { status: 404 },
+            "not found: the API answered null",
+        ));
+    }
+    Ok(value)
+}
+
+impl Answer {
     /// The id of the machine a create made, to wait for.
     pub(crate) fn created_id(self, body: &str) -> Result<String> {
         #[derive(serde::Deserialize)]
@@ -133,9 +174,11 @@ impl Answer {
             Answer::V1ActionMachine => serde_json::from_str::<v1::wire::ActionAnswer>(body)
                 .ok()
                 .and_then(|answer| answer.data?.id),
-            Answer::AsIs | Answer::Empty | Answer::V1(_) => serde_json::from_str::<Created>(body)
-                .ok()
-                .and_then(|created| created.id),
+            Answer::AsIs | Answer::Empty | Answer::V1(_) | Answer::V1Action(_) => {
+                serde_json::from_str::<Created>(body)
+                    .ok()
+                    .and_then(|created| created.id)
+            }
         };
         id.ok_or_else(|| {
             CliError::internal("the API's answer to create has no machine id to wait for")
@@ -153,6 +196,12 @@ pub enum MachineFetch {
         machine: ApiRequest,
         events: ApiRequest,
     },
+    /// v1, during a wait after an action: the machine and the one event that action answered
+    /// with (`GET /machine-events/{id}`), mapped to the legacy shape.
+    V1Following {
+        machine: ApiRequest,
+        event: ApiRequest,
+    },
 }
 
 impl MachineFetch {
@@ -161,6 +210,7 @@ impl MachineFetch {
         match self {
             MachineFetch::Legacy(request) => vec![request],
             MachineFetch::V1 { machine, events } => vec![machine, events],
+            MachineFetch::V1Following { machine, event } => vec![machine, event],
         }
     }
 }
@@ -360,15 +410,33 @@ impl Window {
     }
 }
 
-/// Polling a machine until it is in a state.
+/// Polling until an action is done: a machine in a state, or an event done.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Wait {
     pub machine: WaitMachine,
-    /// Lower-case target state: off, serviceready or ready.
-    pub target: String,
+    pub target: WaitTarget,
     pub interval: Duration,
     /// `None` waits without limit.
     pub timeout: Option<Duration>,
+}
+
+/// What ends a wait. On v1 a wait after an action also follows the event the action answered
+/// with (`spec::Waits`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitTarget {
+    /// The machine in this state (lower case: off, serviceready or ready).
+    State(String),
+    /// The machine back in the state it was in before the step, which reads it first.
+    StateBefore,
+    /// Only the event the step's answer returned, done.
+    Event,
+}
+
+impl WaitTarget {
+    /// Whether the wait ends with a machine (printed, and shown as one in a table).
+    pub fn is_machine(&self) -> bool {
+        !matches!(self, WaitTarget::Event)
+    }
 }
 
 /// Which machine a wait polls.
@@ -380,12 +448,17 @@ pub enum WaitMachine {
     Created,
 }
 
-/// The state an invocation waits for, if it waits: waitfor always, the actions with `--wait`.
-pub(crate) fn wait_target(inv: &Invocation) -> Option<String> {
+/// What an invocation waits for, if it waits: waitfor always, the actions with `--wait`.
+pub(crate) fn wait_target(inv: &Invocation) -> Option<WaitTarget> {
+    let asked = inv.is_set("wait");
     match inv.spec.waits {
         Waits::Never => None,
-        Waits::OnFlag(state) => inv.is_set("wait").then(|| state.to_string()),
-        Waits::ForStateFlag => Some(inv.text("state").unwrap_or_default().to_ascii_lowercase()),
+        Waits::OnFlag(state) => asked.then(|| WaitTarget::State(state.to_string())),
+        Waits::OnFlagBack => asked.then_some(WaitTarget::StateBefore),
+        Waits::OnFlagEvent => asked.then_some(WaitTarget::Event),
+        Waits::ForStateFlag => Some(WaitTarget::State(
+            inv.text("state").unwrap_or_default().to_ascii_lowercase(),
+        )),
     }
 }
 

@@ -56,6 +56,8 @@ pub struct ParamSpec {
     pub default: Option<&'static str>,
     /// What becomes of it on the v1 API (sent parameters only).
     pub v1: OnV1,
+    /// Whether the legacy API took it.
+    pub legacy: OnLegacy,
 }
 
 impl ParamSpec {
@@ -64,6 +66,21 @@ impl ParamSpec {
         self.v1 = v1;
         self
     }
+
+    /// The same parameter, one the legacy API never had (a resize, a create setting v1 added).
+    pub const fn v1_only(mut self) -> ParamSpec {
+        self.legacy = OnLegacy::NeedsV1;
+        self
+    }
+}
+
+/// Whether the legacy API took a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnLegacy {
+    /// Sent as the legacy CLI sent it.
+    Sent,
+    /// Only v1 has it: given on the legacy API it is a usage error, nothing sent.
+    NeedsV1,
 }
 
 /// What becomes of a legacy parameter on the v1 API: the one place each backend difference of
@@ -128,6 +145,10 @@ pub enum Rule {
     },
     /// Exactly one of these must be given (`--scriptFile` or `--scriptText`).
     ExactlyOne(&'static [&'static str]),
+    /// At most one of these may be given (`--scriptFile` or `--scriptText` of an update).
+    AtMostOne(&'static [&'static str]),
+    /// At least one of these must be given: an update that changes nothing is a mistake.
+    AtLeastOne(&'static [&'static str]),
 }
 
 /// Whether a request may be sent again when its answer was lost (a timeout, a dropped
@@ -175,15 +196,33 @@ impl Targets {
     }
 }
 
-/// What the command waits for after its request.
+/// What the command waits for after its request. On v1 an action answers with the event that
+/// tracks it, and every wait after an action follows that event (`GET /machine-events/{id}`):
+/// it is not over before the event is done, and it fails as soon as the event does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Waits {
     /// Nothing: there is no `--wait`.
     Never,
     /// With `--wait`, until the machine is in this state.
     OnFlag(&'static str),
+    /// With `--wait`, until the machine is back in the state it was in before the request (a
+    /// resize or a move: the machine is read first).
+    OnFlagBack,
+    /// With `--wait`, until the event the answer returned is done (a snapshot, a template:
+    /// the machine's state says nothing about them).
+    OnFlagEvent,
     /// Always, until the state given by `--state` (waitfor).
     ForStateFlag,
+}
+
+impl Waits {
+    /// Whether the command has `--wait`.
+    pub fn on_flag(self) -> bool {
+        matches!(
+            self,
+            Waits::OnFlag(_) | Waits::OnFlagBack | Waits::OnFlagEvent
+        )
+    }
 }
 
 /// How `--format table` lays out the command's answer.
@@ -216,6 +255,15 @@ pub enum Resource {
     Script,
     Network,
     User,
+    /// A v1 machine event (`machines events`).
+    Event,
+    /// Someone with access to a machine (`machines accessors`).
+    Accessor,
+    /// A machine's remote desktop details; the password is shown only when asked for.
+    Desktop,
+    PublicIp,
+    Snapshot,
+    SharedDrive,
 }
 
 /// A method and a path template; `{machineId}` stands for the percent-encoded id.
@@ -289,6 +337,8 @@ impl Route {
 pub enum V1Answer {
     /// `{"event": ..., "data": machine}`: the machine, in legacy names.
     ActionMachine,
+    /// `{"event": ..., "data": object}`: the object, in its kind's legacy shape.
+    ActionRecord(crate::api::plan::V1Kind),
     /// The legacy API answered these with an empty 204: `{}`.
     Empty,
     /// The same shape on both APIs (`{"available": bool}`).
@@ -302,10 +352,13 @@ pub enum V1Answer {
 pub enum V1Params {
     /// No body.
     None,
-    /// A machine's settings, renamed and mapped to v1's fields (create, update).
-    Machine,
+    /// The sent flags as a JSON body, renamed and their values mapped to v1's fields as each
+    /// parameter's `OnV1` says (always an object, `{}` when no flag is given).
+    Body,
     /// The sent flags as query pairs, regions as their codes.
     Query,
+    /// This JSON body, whatever the flags (`publicIps unassign`: `{"machineId": null}`).
+    Literal(&'static str),
 }
 
 /// What a command is on the v1 API.
@@ -338,6 +391,33 @@ pub enum V1Op {
     Unsupported(&'static str),
 }
 
+/// What a command is on the legacy API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegacyOp {
+    /// One request to this route.
+    Call(Route),
+    /// The legacy API had no such operation: a usage error saying it needs `--api v1`,
+    /// nothing sent.
+    NeedsV1,
+}
+
+impl LegacyOp {
+    pub const fn get(path: &'static str) -> LegacyOp {
+        LegacyOp::Call(Route::get(path))
+    }
+
+    pub const fn post(path: &'static str) -> LegacyOp {
+        LegacyOp::Call(Route::post(path))
+    }
+
+    pub fn route(self) -> Option<Route> {
+        match self {
+            LegacyOp::Call(route) => Some(route),
+            LegacyOp::NeedsV1 => None,
+        }
+    }
+}
+
 /// A question asked before a command that cannot be undone, on a terminal only (`--yes` skips
 /// it): "Destroy machine ps1? This cannot be undone."
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,11 +437,13 @@ pub enum V1Planner {
     TemplatesList,
     /// Create a startup script, then enable/disable it and assign it as asked.
     ScriptsCreate,
-    /// A list of one v1 endpoint, its items in a legacy shape.
+    /// Every page of one v1 endpoint (`{flag}`s in its path filled in), oldest or newest
+    /// first by `order_by`; `--limit`, where the command has it, stops the paging.
     List {
         path: &'static str,
         order_by: &'static str,
-        kind: crate::api::plan::V1Kind,
+        newest_first: bool,
+        items: crate::api::plan::Items,
     },
     /// The session's team, then its users.
     TeamUsers,
@@ -383,7 +465,7 @@ pub struct CommandSpec {
     /// Asked before the command runs, when a person is there to answer.
     pub confirm: Option<Confirmation>,
     /// The request on the legacy API: GET parameters in the query, POST ones in a JSON body.
-    pub legacy: Route,
+    pub legacy: LegacyOp,
     pub v1: V1Op,
     pub example: &'static str,
 }
@@ -399,6 +481,9 @@ impl CommandSpec {
     }
 }
 
+/// The client switch of the commands whose tables would hide a password.
+pub const SHOW_PASSWORD: &str = "showPassword";
+
 /// A parameter that must be given.
 pub const fn req(name: &'static str, kind: ValueKind, help: &'static str) -> ParamSpec {
     ParamSpec {
@@ -409,6 +494,7 @@ pub const fn req(name: &'static str, kind: ValueKind, help: &'static str) -> Par
         help,
         default: None,
         v1: OnV1::Same,
+        legacy: OnLegacy::Sent,
     }
 }
 
@@ -422,6 +508,7 @@ pub const fn opt(name: &'static str, kind: ValueKind, help: &'static str) -> Par
         help,
         default: None,
         v1: OnV1::Same,
+        legacy: OnLegacy::Sent,
     }
 }
 
@@ -440,6 +527,21 @@ pub const fn client(
         help,
         default: Some(default),
         v1: OnV1::Client,
+        legacy: OnLegacy::Sent,
+    }
+}
+
+/// A client-only flag without a default (never sent).
+pub const fn client_value(name: &'static str, kind: ValueKind, help: &'static str) -> ParamSpec {
+    ParamSpec {
+        name,
+        kind,
+        required: false,
+        wire: Wire::ClientOnly,
+        help,
+        default: None,
+        v1: OnV1::Client,
+        legacy: OnLegacy::Sent,
     }
 }
 
@@ -453,5 +555,6 @@ pub const fn client_switch(name: &'static str, help: &'static str) -> ParamSpec 
         help,
         default: None,
         v1: OnV1::Same,
+        legacy: OnLegacy::Sent,
     }
 }

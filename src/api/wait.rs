@@ -1,6 +1,7 @@
 //! The decision of one poll of a wait (`waitfor`, `--wait`): reached, failed, or still
 //! pending. Pure; the polling loop is `crate::execute`'s. The rules are docs/compatibility.md's
-//! (waitfor polls until the state is reached, and stops early on a new error event).
+//! (waitfor polls until the state is reached, and stops early on a new error event) and, after
+//! a v1 action, docs/v1.md's (the wait follows the event the action answered with).
 
 use super::model::{Machine, MachineEvent, newest_event};
 use crate::vocab::{event_state, parse_timestamp};
@@ -14,14 +15,18 @@ pub struct Baseline {
     pub started_at: OffsetDateTime,
     /// Handles of the events that were already errors on the first poll; `None` until then.
     pub errors_at_first_poll: Option<HashSet<String>>,
+    /// The handle of the event of the action the wait follows (v1): the wait is not over
+    /// before it is done, and its error is the action's, whatever the clocks say.
+    pub followed: Option<String>,
 }
 
 impl Baseline {
-    /// The knowledge of a wait that begins now.
-    pub(crate) fn starting_at(started_at: OffsetDateTime) -> Baseline {
+    /// The knowledge of a wait that begins now, following an action's event or not.
+    pub(crate) fn starting_at(started_at: OffsetDateTime, followed: Option<String>) -> Baseline {
         Baseline {
             started_at,
             errors_at_first_poll: None,
+            followed,
         }
     }
 
@@ -64,27 +69,49 @@ fn is_new(event: &MachineEvent, baseline: &Baseline) -> bool {
     became_error_since_first_poll || latest.is_some_and(|t| t >= since)
 }
 
-/// Decide one poll: reached (server state equals the target, in any case), failed (the newest
-/// event is a new error), or still pending with the state seen.
+fn failure(event: &MachineEvent) -> String {
+    let action = event.name.as_deref().unwrap_or("last action");
+    let message = event
+        .error_msg
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or("no error message was given");
+    format!("{action} failed: {message}")
+}
+
+/// Decide one poll: reached (server state equals the target, in any case, and the followed
+/// event, if any, is done), failed (the followed event failed or was cancelled; else the
+/// newest event is a new error), or still pending with the state seen.
 pub fn assess(machine: &Machine, target: &str, baseline: &Baseline) -> Verdict {
     let state = machine.state.as_ref().map(|s| s.as_str().to_string());
+    let events = machine.events.as_deref().unwrap_or_default();
+    let followed = baseline
+        .followed
+        .as_deref()
+        .and_then(|handle| events.iter().find(|e| e.handle.as_deref() == Some(handle)));
+    if let Some(event) = followed {
+        match event.state.as_deref() {
+            Some(event_state::ERROR) => return Verdict::Failed(failure(event)),
+            Some(event_state::CANCELLED) => {
+                let action = event.name.as_deref().unwrap_or("the action");
+                return Verdict::Failed(format!("{action} was cancelled"));
+            }
+            Some(event_state::DONE) => {}
+            // Under way: a machine still in its old state has not got there yet.
+            _ => return Verdict::Pending(state),
+        }
+    }
     if state
         .as_deref()
         .is_some_and(|s| s.eq_ignore_ascii_case(target))
     {
         return Verdict::Reached;
     }
-    if let Some(event) = newest_event(machine.events.as_deref().unwrap_or_default())
+    if let Some(event) = newest_event(events)
         && event.state.as_deref() == Some(event_state::ERROR)
         && is_new(event, baseline)
     {
-        let action = event.name.as_deref().unwrap_or("last action");
-        let message = event
-            .error_msg
-            .as_deref()
-            .filter(|m| !m.trim().is_empty())
-            .unwrap_or("no error message was given");
-        return Verdict::Failed(format!("{action} failed: {message}"));
+        return Verdict::Failed(failure(event));
     }
     Verdict::Pending(state)
 }
@@ -102,6 +129,7 @@ mod tests {
         Baseline {
             started_at: datetime!(2022-03-14 15:00:00 UTC),
             errors_at_first_poll: seen.map(|s| s.iter().map(|h| h.to_string()).collect()),
+            followed: None,
         }
     }
 
@@ -188,6 +216,42 @@ mod tests {
         assert_eq!(
             assess(&m, "ready", &baseline(Some(&["h-old"]))),
             Verdict::Failed("start failed: no error message was given".into())
+        );
+    }
+
+    #[test]
+    fn a_followed_event_must_be_done_and_its_failure_is_the_actions_whenever_it_happened() {
+        let following = |handle: &str| Baseline {
+            followed: Some(handle.to_string()),
+            ..baseline(None)
+        };
+        let at = |state: &str, event: &str| {
+            machine(&format!(
+                r#"{{"state":"{state}","events":[{{"name":"start","state":"{event}","errorMsg":"full","handle":"e1","dtCreated":"2001-01-01T00:00:00Z"}}]}}"#
+            ))
+        };
+        // Already in the state, but the action is still under way: not yet.
+        assert_eq!(
+            assess(&at("ready", "in progress"), "ready", &following("e1")),
+            Verdict::Pending(Some("ready".into()))
+        );
+        assert_eq!(
+            assess(&at("ready", "done"), "ready", &following("e1")),
+            Verdict::Reached
+        );
+        // An error from long ago by the clock, but it is the followed action's.
+        assert_eq!(
+            assess(&at("off", "error"), "ready", &following("e1")),
+            Verdict::Failed("start failed: full".into())
+        );
+        assert_eq!(
+            assess(&at("off", "cancelled"), "ready", &following("e1")),
+            Verdict::Failed("start was cancelled".into())
+        );
+        // Another event's old error does not count.
+        assert_eq!(
+            assess(&at("starting", "error"), "ready", &following("e2")),
+            Verdict::Pending(Some("starting".into()))
         );
     }
 

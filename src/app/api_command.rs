@@ -24,10 +24,13 @@ pub fn run(
     env: &Environment,
     terminal: Terminal,
 ) -> u8 {
-    let (presentation, options) = match resolve_presentation(flags, env, terminal) {
+    let (mut presentation, options) = match resolve_presentation(flags, env, terminal) {
         Ok(resolved) => resolved,
         Err(e) => return report(&e, true),
     };
+    presentation.table.show_secrets = invocations
+        .iter()
+        .any(|inv| inv.is_set(crate::api::spec::SHOW_PASSWORD));
     let json_errors = presentation.format == Format::Json;
     if let Err(e) = check_presentation(invocations, &presentation) {
         return report(&e, json_errors);
@@ -126,7 +129,7 @@ fn confirm(invocations: &[Invocation], terminal: Terminal) -> Result<()> {
     if first.is_set("yes") || !terminal.can_ask() {
         return Ok(());
     }
-    let ids: Vec<&str> = invocations.iter().map(Invocation::machine_id).collect();
+    let ids: Vec<&str> = invocations.iter().map(Invocation::target_id).collect();
     let noun = if ids.len() == 1 {
         question.noun
     } else {

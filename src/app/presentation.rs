@@ -75,6 +75,8 @@ pub fn resolve_presentation(
             header: !flags.no_header,
             color,
             max_width: terminal.width,
+            // A command's own `--showPassword` turns it on (`app::api_command`).
+            show_secrets: false,
         },
     };
     let options = RunOptions {

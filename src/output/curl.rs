@@ -59,12 +59,12 @@ pub(crate) fn check_command(check: &OutcomeCheck) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::legacy::build_request;
+    use crate::api::legacy::request_of;
     use crate::api::request::Retry;
     use crate::test_support::invocation;
 
     fn build(cmd: &str, args: &[(&str, &str)]) -> ApiRequest {
-        build_request(&invocation(cmd, args))
+        request_of(&invocation(cmd, args))
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Presentation {
 /// The table view of an invocation's answer: its row's view, or one machine when it waited
 /// for one.
 pub(crate) fn view_for(invocation: &Invocation) -> View<'_> {
-    if wait_target(invocation).is_some() {
+    if wait_target(invocation).is_some_and(|target| target.is_machine()) {
         return View::Machine;
     }
     match invocation.spec.view {

@@ -324,7 +324,7 @@ async fn bad_script_arguments_are_usage_errors_and_send_nothing() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: 'jobs' is a Gradient namespace of the legacy CLI; this CLI is for Paperspace Core: machines, templates, scripts, networks, users\n"
+        "error: 'jobs' is a Gradient namespace of the legacy CLI; this CLI is for Paperspace Core: machines, templates, scripts, networks, users, publicIps, snapshots, sharedDrives\n"
     );
     let out = run(sandbox.cli(&server), &["project", "show"]);
     assert_eq!(out.code, 2, "{}", out.stderr);

@@ -1,10 +1,12 @@
-//! The `machines` namespace: the twelve commands of the legacy CLI.
+//! The `machines` namespace: the twelve commands of the legacy CLI, then those v1 added
+//! (events, accessors, desktop).
 //!
 //! Names, types, required-ness and descriptions are the legacy API reference's; methods and
 //! paths are the legacy CLI's wire format (docs/compatibility.md, "The wire"). The v1
 //! operations are the live API's (docs/v1.md).
 
-use super::{CommandId, MachinesCommand};
+use super::{CommandId, INTERVAL, MachinesCommand, TIMEOUT};
+use crate::api::plan::Items;
 use crate::api::spec::*;
 use crate::vocab::{
     BILLING_TYPES, LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL, RESTORE_POINT_FREQUENCIES, WAIT_STATES,
@@ -26,18 +28,6 @@ const SHOW_MACHINE: Check = Check {
     fallback: "machines list",
 };
 
-const INTERVAL: ParamSpec = client(
-    "interval",
-    ValueKind::Seconds { allow_zero: false },
-    "5",
-    "Seconds between polls while waiting (fractions allowed).",
-);
-const TIMEOUT: ParamSpec = client(
-    "timeout",
-    ValueKind::Seconds { allow_zero: true },
-    "900",
-    "Give up waiting after this many seconds (exit 124); 0 waits without limit. Stops early (exit 5) when the machine records a new error event.",
-);
 const WAIT: ParamSpec = client_switch(
     "wait",
     "Wait until the action is done (the machine ready, or off after stop), then print the machine; uses --interval and --timeout.",
@@ -175,15 +165,22 @@ const CREATE: &[ParamSpec] = &[
         Switch,
         "Enable NVLink on compatible machine types.",
     ),
-    ParamSpec {
-        default: None,
-        ..client(
-            "optionsFile",
-            Text,
-            "",
-            "A JSON file whose keys are the flags above (e.g. {\"region\": \"ny2\", \"size\": 50}); flags given on the command line win.",
-        )
-    },
+    SHUTDOWN_TIMEOUT.v1_only(),
+    SHUTDOWN_FORCES.v1_only(),
+    SNAPSHOT_FREQUENCY.v1_only(),
+    SNAPSHOT_SAVE_COUNT.v1_only(),
+    PERFORM_AUTO_SNAPSHOT.v1_only(),
+    opt(
+        "emailPassword",
+        Switch,
+        "Email the machine's password to its owner once it is made (with --api v1; the service's default is true).",
+    )
+    .v1_only(),
+    client_value(
+        "optionsFile",
+        Text,
+        "A JSON file whose keys are the flags above (e.g. {\"region\": \"ny2\", \"size\": 50}); flags given on the command line win.",
+    ),
     WAIT,
     INTERVAL,
     TIMEOUT,
@@ -202,36 +199,44 @@ const CREATE_RULES: &[Rule] = &[
     },
 ];
 
+/// The settings a machine keeps, which update changes and, on v1, create sets.
+const SHUTDOWN_TIMEOUT: ParamSpec = opt(
+    "shutdownTimeoutInHours",
+    Count { min: 0 },
+    "Number of hours before machine is shutdown if no one is logged in via the Paperspace client.",
+)
+.on_v1(OnV1::Converted(V1Value::AutoShutdownHours));
+const SHUTDOWN_FORCES: ParamSpec = opt(
+    "shutdownTimeoutForces",
+    Switch,
+    "Force shutdown at shutdown timeout, even if there is a Paperspace client connection.",
+)
+.on_v1(OnV1::Renamed("autoShutdownForce"));
+const SNAPSHOT_FREQUENCY: ParamSpec = opt(
+    "autoSnapshotFrequency",
+    OneOfOrNull(LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL),
+    "One of 'hour', 'day', 'week', 'month', or null.",
+)
+.on_v1(OnV1::Converted(V1Value::SnapshotFrequency));
+const SNAPSHOT_SAVE_COUNT: ParamSpec = opt(
+    "autoSnapshotSaveCount",
+    Count { min: 0 },
+    "Number of snapshots to save.",
+);
+const PERFORM_AUTO_SNAPSHOT: ParamSpec =
+    opt("performAutoSnapshot", Switch, "Perform auto snapshots.")
+        .on_v1(OnV1::Renamed("autoSnapshotEnabled"));
+
 const UPDATE: &[ParamSpec] = &[
     req("machineId", Id, "Id of the machine to update.")
     .on_v1(OnV1::Client),
     opt("machineName", Text, "New name for the machine.")
     .on_v1(OnV1::Renamed("name")),
-    opt(
-        "shutdownTimeoutInHours",
-        Count { min: 0 },
-        "Number of hours before machine is shutdown if no one is logged in via the Paperspace client.",
-    )
-    .on_v1(OnV1::Converted(V1Value::AutoShutdownHours)),
-    opt(
-        "shutdownTimeoutForces",
-        Switch,
-        "Force shutdown at shutdown timeout, even if there is a Paperspace client connection.",
-    )
-    .on_v1(OnV1::Renamed("autoShutdownForce")),
-    opt(
-        "autoSnapshotFrequency",
-        OneOfOrNull(LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL),
-        "One of 'hour', 'day', 'week', 'month', or null.",
-    )
-    .on_v1(OnV1::Converted(V1Value::SnapshotFrequency)),
-    opt(
-        "autoSnapshotSaveCount",
-        Count { min: 0 },
-        "Number of snapshots to save.",
-    ),
-    opt("performAutoSnapshot", Switch, "Perform auto snapshots.")
-    .on_v1(OnV1::Renamed("autoSnapshotEnabled")),
+    SHUTDOWN_TIMEOUT,
+    SHUTDOWN_FORCES,
+    SNAPSHOT_FREQUENCY,
+    SNAPSHOT_SAVE_COUNT,
+    PERFORM_AUTO_SNAPSHOT,
     opt(
         "dynamicPublicIp",
         Switch,
@@ -244,6 +249,31 @@ const UPDATE: &[ParamSpec] = &[
         "If true, assigns a new static public ip address for the machine. False leaves the machine's address as it is: a static address is removed only by releasing it (destroy --releasePublicIp).",
     )
     .on_v1(OnV1::Converted(V1Value::PublicIpType)),
+    opt(
+        "machineType",
+        MachineType,
+        "Resize the machine to this machine type (with --api v1; the service may need the machine off).",
+    )
+    .v1_only(),
+    opt(
+        "size",
+        Count { min: 1 },
+        "Grow the machine's disk to this many GB (with --api v1).",
+    )
+    .on_v1(OnV1::Renamed("diskSize"))
+    .v1_only(),
+    opt(
+        "networkId",
+        Id,
+        "Move the machine to this private network (with --api v1).",
+    )
+    .v1_only(),
+    client_switch(
+        "wait",
+        "Wait until the change is done and the machine is back in the state it was in (read first), then print the machine; uses --interval and --timeout.",
+    ),
+    INTERVAL,
+    TIMEOUT,
 ];
 
 const LIST: &[ParamSpec] = &[
@@ -351,10 +381,10 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::OnFlag("ready"),
         view: ViewKind::Machine,
         confirm: None,
-        legacy: Route::post("/machines/createSingleMachinePublic"),
+        legacy: LegacyOp::post("/machines/createSingleMachinePublic"),
         v1: V1Op::Call {
             route: Route::post("/machines"),
-            params: V1Params::Machine,
+            params: V1Params::Body,
             answer: V1Answer::ActionMachine,
         },
         example: "paperspace machines create --region \"East Coast (NY2)\" --machineType P4000 --size 50 --billingType hourly --machineName \"My Machine 1\" --templateId tbu200wi",
@@ -379,7 +409,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::OnFlag("ready"),
         view: ViewKind::Action("Starting machine"),
         confirm: None,
-        legacy: Route::post("/machines/{machineId}/start"),
+        legacy: LegacyOp::post("/machines/{machineId}/start"),
         v1: V1Op::PowerAction {
             route: Route::patch("/machines/{machineId}/start"),
             already: &["starting", "serviceready", "ready", "restarting"],
@@ -406,7 +436,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::OnFlag("off"),
         view: ViewKind::Action("Stopping machine"),
         confirm: None,
-        legacy: Route::post("/machines/{machineId}/stop"),
+        legacy: LegacyOp::post("/machines/{machineId}/stop"),
         v1: V1Op::PowerAction {
             route: Route::patch("/machines/{machineId}/stop"),
             already: &["stopping", "off"],
@@ -433,7 +463,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::OnFlag("ready"),
         view: ViewKind::Action("Restarting machine"),
         confirm: None,
-        legacy: Route::post("/machines/{machineId}/restart"),
+        legacy: LegacyOp::post("/machines/{machineId}/restart"),
         v1: V1Op::PowerAction {
             route: Route::patch("/machines/{machineId}/restart"),
             already: &["restarting"],
@@ -472,7 +502,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             noun: "machine",
             nouns: "machines",
         }),
-        legacy: Route::post("/machines/{machineId}/destroyMachine"),
+        legacy: LegacyOp::post("/machines/{machineId}/destroyMachine"),
         v1: V1Op::Call {
             route: Route::delete("/machines/{machineId}"),
             params: V1Params::None,
@@ -488,13 +518,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         rules: &[Rule::NotBothTrue("assignPublicIp", "dynamicPublicIp")],
         resend: Resend::Never(SHOW_MACHINE),
         targets: Targets::One("machineId"),
-        waits: Waits::Never,
+        waits: Waits::OnFlagBack,
         view: ViewKind::Machine,
         confirm: None,
-        legacy: Route::post("/machines/{machineId}/updateMachinePublic"),
+        legacy: LegacyOp::post("/machines/{machineId}/updateMachinePublic"),
         v1: V1Op::Call {
             route: Route::put("/machines/{machineId}"),
-            params: V1Params::Machine,
+            params: V1Params::Body,
             answer: V1Answer::ActionMachine,
         },
         example: "paperspace machines update --machineId psec02yp2 --machineName \"New Machine Name\"",
@@ -510,7 +540,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::MachineList,
         confirm: None,
-        legacy: Route::get("/machines/getMachines"),
+        legacy: LegacyOp::get("/machines/getMachines"),
         v1: V1Op::MachineList,
         example: "paperspace machines list --state ready --limit 10",
     },
@@ -529,7 +559,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Machine,
         confirm: None,
-        legacy: Route::get("/machines/getMachinePublic"),
+        legacy: LegacyOp::get("/machines/getMachinePublic"),
         v1: V1Op::Machine,
         example: "paperspace machines show --machineId psec02yp2",
     },
@@ -552,7 +582,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Action("Updated access to machine"),
         confirm: None,
-        legacy: Route::post("/machines/{machineId}/setMachineAccess"),
+        legacy: LegacyOp::post("/machines/{machineId}/setMachineAccess"),
         v1: V1Op::Access,
         example: "paperspace machines setAccessForUser --machineId psec02yp2 --userId ubx9ce8k --enableAccess true",
     },
@@ -578,7 +608,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Utilization,
         confirm: None,
-        legacy: Route::get("/machines/getUtilization"),
+        legacy: LegacyOp::get("/machines/getUtilization"),
         v1: V1Op::Unsupported("the v1 API has no utilization endpoint"),
         example: "paperspace machines utilization --machineId psec02yp2 --billingMonth 2022-03",
     },
@@ -609,7 +639,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::ForStateFlag,
         view: ViewKind::Machine,
         confirm: None,
-        legacy: Route::get("/machines/getMachinePublic"),
+        legacy: LegacyOp::get("/machines/getMachinePublic"),
         v1: V1Op::Machine,
         example: "paperspace machines waitfor --machineId psec02yp2 --state ready --timeout 600",
     },
@@ -636,12 +666,85 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Availability,
         confirm: None,
-        legacy: Route::get("/machines/getAvailability"),
+        legacy: LegacyOp::get("/machines/getAvailability"),
         v1: V1Op::Call {
             route: Route::get("/machine-availability"),
             params: V1Params::Query,
             answer: V1Answer::AsIs,
         },
         example: "paperspace machines availability --region \"East Coast (NY2)\" --machineType P4000",
+    },
+    CommandSpec {
+        id: CommandId::Machines(MachinesCommand::Events),
+        name: "events",
+        about: "List a machine's events, newest first (v1)",
+        params: &[
+            req("machineId", Id, "Id of the machine whose events to list.")
+                .on_v1(OnV1::Same),
+            client_value(
+                "limit",
+                Count { min: 1 },
+                "Show at most this many events (the newest); all of them when not given.",
+            ),
+        ],
+        rules: &[],
+        resend: Resend::Safe,
+        targets: Targets::One("machineId"),
+        waits: Waits::Never,
+        view: ViewKind::List(Resource::Event),
+        confirm: None,
+        legacy: LegacyOp::NeedsV1,
+        v1: V1Op::Planned(V1Planner::List {
+            path: "/machine-events",
+            order_by: "dtCreated",
+            newest_first: true,
+            items: Items::AsIs,
+        }),
+        example: "paperspace machines events --machineId psec02yp2 --limit 5",
+    },
+    CommandSpec {
+        id: CommandId::Machines(MachinesCommand::Accessors),
+        name: "accessors",
+        about: "List who has access to a machine (v1)",
+        params: &[req("machineId", Id, "Id of the machine.").on_v1(OnV1::Client)],
+        rules: &[],
+        resend: Resend::Safe,
+        targets: Targets::One("machineId"),
+        waits: Waits::Never,
+        view: ViewKind::List(Resource::Accessor),
+        confirm: None,
+        legacy: LegacyOp::NeedsV1,
+        v1: V1Op::Planned(V1Planner::List {
+            path: "/machines/{machineId}/accessors",
+            order_by: "id",
+            newest_first: false,
+            items: Items::AsIs,
+        }),
+        example: "paperspace machines accessors --machineId psec02yp2",
+    },
+    CommandSpec {
+        id: CommandId::Machines(MachinesCommand::Desktop),
+        name: "desktop",
+        about: "Show how to connect to a machine's desktop (VNC or Windows remote desktop; v1)",
+        params: &[
+            req("machineId", Id, "Id of the machine.").on_v1(OnV1::Client),
+            client_switch(
+                SHOW_PASSWORD,
+                "Show the VNC password in the table (the JSON always has it).",
+            ),
+        ],
+        rules: &[],
+        resend: Resend::Safe,
+        targets: Targets::One("machineId"),
+        waits: Waits::Never,
+        view: ViewKind::Record(Resource::Desktop),
+        confirm: None,
+        legacy: LegacyOp::NeedsV1,
+        v1: V1Op::Call {
+            route: Route::get("/machines/{machineId}/desktop"),
+            params: V1Params::None,
+            answer: V1Answer::AsIs,
+        },
+        example: "paperspace machines desktop --machineId psec02yp2 -o table --showPassword",
     },
 ];

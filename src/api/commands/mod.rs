@@ -4,11 +4,34 @@
 
 mod machines;
 mod networks;
+mod public_ips;
 mod scripts;
+mod shared_drives;
+mod snapshots;
 mod templates;
 mod users;
 
-use super::spec::CommandSpec;
+use super::spec::{CommandSpec, ParamSpec, ValueKind, client, client_switch};
+
+/// The flags of every wait: how often to poll, and for how long.
+const INTERVAL: ParamSpec = client(
+    "interval",
+    ValueKind::Seconds { allow_zero: false },
+    "5",
+    "Seconds between polls while waiting (fractions allowed).",
+);
+const TIMEOUT: ParamSpec = client(
+    "timeout",
+    ValueKind::Seconds { allow_zero: true },
+    "900",
+    "Give up waiting after this many seconds (exit 124); 0 waits without limit. Stops early (exit 5) when the machine records a new error event, or the action's event fails.",
+);
+
+/// `--wait` of the commands whose wait is over when the action's event is done.
+const WAIT_FOR_EVENT: ParamSpec = client_switch(
+    "wait",
+    "Wait until the action is done (its event, with --api v1), then print the answer; uses --interval and --timeout.",
+);
 
 /// A namespace of the CLI (`paperspace machines ...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +41,9 @@ pub enum Namespace {
     Scripts,
     Networks,
     Users,
+    PublicIps,
+    Snapshots,
+    SharedDrives,
 }
 
 impl Namespace {
@@ -28,6 +54,9 @@ impl Namespace {
         Namespace::Scripts,
         Namespace::Networks,
         Namespace::Users,
+        Namespace::PublicIps,
+        Namespace::Snapshots,
+        Namespace::SharedDrives,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +66,9 @@ impl Namespace {
             Namespace::Scripts => "scripts",
             Namespace::Networks => "networks",
             Namespace::Users => "users",
+            Namespace::PublicIps => "publicIps",
+            Namespace::Snapshots => "snapshots",
+            Namespace::SharedDrives => "sharedDrives",
         }
     }
 
@@ -47,6 +79,9 @@ impl Namespace {
             Namespace::Scripts => "Startup scripts, run when a machine boots",
             Namespace::Networks => "The networks machines are on",
             Namespace::Users => "The users of your team",
+            Namespace::PublicIps => "Static public IP addresses: claim, assign, release (v1)",
+            Namespace::Snapshots => "Snapshots of machines' disks, and restoring them (v1)",
+            Namespace::SharedDrives => "Drives the machines of a private network share (v1)",
         }
     }
 
@@ -58,6 +93,9 @@ impl Namespace {
             Namespace::Scripts => scripts::COMMANDS,
             Namespace::Networks => networks::COMMANDS,
             Namespace::Users => users::COMMANDS,
+            Namespace::PublicIps => public_ips::COMMANDS,
+            Namespace::Snapshots => snapshots::COMMANDS,
+            Namespace::SharedDrives => shared_drives::COMMANDS,
         }
     }
 
@@ -79,6 +117,9 @@ pub enum CommandId {
     Scripts(ScriptsCommand),
     Networks(NetworksCommand),
     Users(UsersCommand),
+    PublicIps(PublicIpsCommand),
+    Snapshots(SnapshotsCommand),
+    SharedDrives(SharedDrivesCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,11 +136,16 @@ pub enum MachinesCommand {
     Utilization,
     Waitfor,
     Availability,
+    Events,
+    Accessors,
+    Desktop,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TemplatesCommand {
     List,
+    Create,
+    Destroy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -109,16 +155,48 @@ pub enum ScriptsCommand {
     List,
     Show,
     Text,
+    Assign,
+    Unassign,
+    Update,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NetworksCommand {
     List,
+    Create,
+    Show,
+    Destroy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UsersCommand {
     List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PublicIpsCommand {
+    List,
+    Claim,
+    Assign,
+    Unassign,
+    Release,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SnapshotsCommand {
+    List,
+    Create,
+    Show,
+    Restore,
+    Destroy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SharedDrivesCommand {
+    List,
+    Create,
+    Show,
+    Destroy,
 }
 
 impl CommandId {
@@ -129,6 +207,9 @@ impl CommandId {
             CommandId::Scripts(_) => Namespace::Scripts,
             CommandId::Networks(_) => Namespace::Networks,
             CommandId::Users(_) => Namespace::Users,
+            CommandId::PublicIps(_) => Namespace::PublicIps,
+            CommandId::Snapshots(_) => Namespace::Snapshots,
+            CommandId::SharedDrives(_) => Namespace::SharedDrives,
         }
     }
 
@@ -156,7 +237,9 @@ pub fn find(namespace: &str, command: &str) -> Option<&'static CommandSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::spec::{Resend, Route, Rule, V1Op, ValueKind, Waits};
+    use crate::api::spec::{
+        LegacyOp, OnLegacy, Resend, Route, Rule, V1Op, V1Planner, ValueKind, Waits,
+    };
 
     #[test]
     fn every_row_is_found_by_its_id_and_its_name_once() {
@@ -188,7 +271,9 @@ mod tests {
                         needs_true,
                         needs_given,
                     } => vec![flag, needs_true, needs_given],
-                    Rule::ExactlyOne(flags) => flags.to_vec(),
+                    Rule::ExactlyOne(flags) | Rule::AtMostOne(flags) | Rule::AtLeastOne(flags) => {
+                        flags.to_vec()
+                    }
                 };
                 for name in named {
                     assert!(cmd.param(name).is_some(), "{}: {name}", cmd.name);
@@ -201,12 +286,7 @@ mod tests {
     fn declarations_agree_with_the_flags() {
         for cmd in all() {
             let has = |name| cmd.param(name).is_some();
-            assert_eq!(
-                matches!(cmd.waits, Waits::OnFlag(_)),
-                has("wait"),
-                "{}",
-                cmd.name
-            );
+            assert_eq!(cmd.waits.on_flag(), has("wait"), "{}", cmd.name);
             if cmd.waits != Waits::Never {
                 assert!(has("interval") && has("timeout"), "{}", cmd.name);
             }
@@ -218,10 +298,12 @@ mod tests {
                 let id = cmd.param(flag).expect(cmd.name);
                 assert!(id.required && id.kind == ValueKind::Id, "{}", cmd.name);
             }
-            let routes: Vec<Route> = match cmd.v1 {
-                V1Op::Call { route, .. } => vec![cmd.legacy, route],
-                _ => vec![cmd.legacy],
-            };
+            let mut routes: Vec<Route> = cmd.legacy.route().into_iter().collect();
+            match cmd.v1 {
+                V1Op::Call { route, .. } | V1Op::PowerAction { route, .. } => routes.push(route),
+                V1Op::Planned(V1Planner::List { path, .. }) => routes.push(Route::get(path)),
+                _ => {}
+            }
             for route in routes {
                 for flag in route.path_flags() {
                     let param = cmd.param(flag).expect(flag);
@@ -245,15 +327,71 @@ mod tests {
             let safe = match cmd.id {
                 CommandId::Machines(which) => matches!(
                     which,
-                    Start | Stop | Restart | List | Show | Utilization | Waitfor | Availability
+                    Start
+                        | Stop
+                        | Restart
+                        | List
+                        | Show
+                        | Utilization
+                        | Waitfor
+                        | Availability
+                        | Events
+                        | Accessors
+                        | Desktop
                 ),
                 CommandId::Scripts(which) => matches!(
                     which,
                     ScriptsCommand::List | ScriptsCommand::Show | ScriptsCommand::Text
                 ),
-                CommandId::Templates(_) | CommandId::Networks(_) | CommandId::Users(_) => true,
+                CommandId::Templates(which) => which == TemplatesCommand::List,
+                CommandId::Networks(which) => {
+                    matches!(which, NetworksCommand::List | NetworksCommand::Show)
+                }
+                CommandId::Users(_) => true,
+                CommandId::PublicIps(which) => which == PublicIpsCommand::List,
+                CommandId::Snapshots(which) => {
+                    matches!(which, SnapshotsCommand::List | SnapshotsCommand::Show)
+                }
+                CommandId::SharedDrives(which) => {
+                    matches!(which, SharedDrivesCommand::List | SharedDrivesCommand::Show)
+                }
             };
             assert_eq!(cmd.resend == Resend::Safe, safe, "{}", cmd.full_name());
         }
+    }
+
+    #[test]
+    fn what_the_legacy_api_lacked_is_declared_so() {
+        for cmd in all() {
+            let v1_only_flags = cmd.params.iter().any(|p| p.legacy == OnLegacy::NeedsV1);
+            if cmd.legacy == LegacyOp::NeedsV1 {
+                assert!(
+                    !v1_only_flags,
+                    "{}: the whole command is v1's",
+                    cmd.full_name()
+                );
+                assert!(
+                    !matches!(cmd.v1, V1Op::Unsupported(_)),
+                    "{} is on neither API",
+                    cmd.full_name()
+                );
+            }
+        }
+        let update = find("machines", "update").unwrap();
+        for flag in ["machineType", "size", "networkId"] {
+            assert_eq!(
+                update.param(flag).unwrap().legacy,
+                OnLegacy::NeedsV1,
+                "{flag}"
+            );
+        }
+        assert_eq!(
+            find("machines", "create")
+                .unwrap()
+                .param("size")
+                .unwrap()
+                .legacy,
+            OnLegacy::Sent
+        );
     }
 }

@@ -1,8 +1,9 @@
-//! The `scripts` namespace of the legacy CLI: startup scripts, run when a machine boots
-//! (`--scriptId` of machines create).
+//! The `scripts` namespace: startup scripts, run when a machine boots (`--scriptId` of
+//! machines create). The legacy CLI's five commands; `assign`, `unassign` and `update` are
+//! v1's.
 
 use super::{CommandId, ScriptsCommand};
-use crate::api::plan::V1Kind;
+use crate::api::plan::{Items, V1Kind};
 use crate::api::spec::*;
 
 /// What shows whether a create whose answer was lost made the script (it has no id yet).
@@ -61,6 +62,29 @@ const CREATE: &[ParamSpec] = &[
         "Machine id of a machine that should execute this script at startup.",
     )
     .on_v1(OnV1::Client),
+];
+
+const UPDATE: &[ParamSpec] = &[
+    req(SCRIPT_ID, ValueKind::Id, "Id of the script to change.").on_v1(OnV1::Client),
+    opt("scriptName", ValueKind::Text, "A new name for the script.").on_v1(OnV1::Renamed("name")),
+    opt(
+        "scriptFile",
+        ValueKind::File,
+        "File path to a file holding the new script text (UTF-8).",
+    )
+    .on_v1(OnV1::Renamed("script")),
+    opt("scriptText", ValueKind::NonEmpty, "The new script text.").on_v1(OnV1::Renamed("script")),
+    opt(
+        "isEnabled",
+        ValueKind::Switch,
+        "Whether the script runs at all.",
+    ),
+    opt(
+        "runOnce",
+        ValueKind::Switch,
+        "Whether the script runs on first boot only, or on every boot.",
+    )
+    .on_v1(OnV1::Renamed("isRunOnce")),
 ];
 
 const NO_OWNER: OnV1 = OnV1::Refused("v1 scripts have no owner fields, so nothing would match");
@@ -123,7 +147,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Record(Resource::Script),
         confirm: None,
-        legacy: Route::post("/scripts/createScript"),
+        legacy: LegacyOp::post("/scripts/createScript"),
         v1: V1Op::Planned(V1Planner::ScriptsCreate),
         example: "paperspace scripts create --scriptName \"My Script\" --scriptFile ./my_script.sh --machineId ps123abc",
     },
@@ -149,7 +173,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
             noun: "script",
             nouns: "scripts",
         }),
-        legacy: Route::post("/scripts/{scriptId}/destroy"),
+        legacy: LegacyOp::post("/scripts/{scriptId}/destroy"),
         v1: V1Op::Call {
             route: Route::delete("/startup-scripts/{scriptId}"),
             params: V1Params::None,
@@ -168,11 +192,12 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::List(Resource::Script),
         confirm: None,
-        legacy: Route::get("/scripts/getScripts"),
+        legacy: LegacyOp::get("/scripts/getScripts"),
         v1: V1Op::Planned(V1Planner::List {
             path: "/startup-scripts",
             order_by: "dtCreated",
-            kind: V1Kind::Script,
+            newest_first: false,
+            items: Items::V1(V1Kind::Script),
         }),
         example: "paperspace scripts list --isEnabled true",
     },
@@ -187,7 +212,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Record(Resource::Script),
         confirm: None,
-        legacy: Route::get("/scripts/getScript"),
+        legacy: LegacyOp::get("/scripts/getScript"),
         v1: V1Op::Call {
             route: Route::get("/startup-scripts/{scriptId}"),
             params: V1Params::None,
@@ -210,8 +235,88 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Text,
         confirm: None,
-        legacy: Route::get("/scripts/getScriptText"),
+        legacy: LegacyOp::get("/scripts/getScriptText"),
         v1: V1Op::Unsupported("v1's startup script object carries no text"),
         example: "paperspace scripts text --scriptId sc123abc",
+    },
+    CommandSpec {
+        id: CommandId::Scripts(ScriptsCommand::Assign),
+        name: "assign",
+        about: "Run a startup script on a machine when it boots (v1)",
+        params: &[
+            req(SCRIPT_ID, ValueKind::Id, "Id of the script.").on_v1(OnV1::Client),
+            req(
+                "machineId",
+                ValueKind::Id,
+                "Id of the machine to run it on.",
+            ),
+        ],
+        rules: &[],
+        resend: Resend::Never(SHOW_SCRIPT),
+        targets: Targets::One(SCRIPT_ID),
+        waits: Waits::Never,
+        view: ViewKind::Record(Resource::Script),
+        confirm: None,
+        legacy: LegacyOp::NeedsV1,
+        v1: V1Op::Call {
+            route: Route::post("/startup-scripts/{scriptId}/assign"),
+            params: V1Params::Body,
+            answer: V1Answer::Record(V1Kind::Script),
+        },
+        example: "paperspace scripts assign --scriptId sc123abc --machineId ps123abc",
+    },
+    CommandSpec {
+        id: CommandId::Scripts(ScriptsCommand::Unassign),
+        name: "unassign",
+        about: "Stop running a startup script on a machine (v1)",
+        params: &[
+            req(SCRIPT_ID, ValueKind::Id, "Id of the script.").on_v1(OnV1::Client),
+            req(
+                "machineId",
+                ValueKind::Id,
+                "Id of the machine to take it off.",
+            ),
+        ],
+        rules: &[],
+        resend: Resend::Never(SHOW_SCRIPT),
+        targets: Targets::One(SCRIPT_ID),
+        waits: Waits::Never,
+        view: ViewKind::Record(Resource::Script),
+        confirm: None,
+        legacy: LegacyOp::NeedsV1,
+        v1: V1Op::Call {
+            route: Route::post("/startup-scripts/{scriptId}/unassign"),
+            params: V1Params::Body,
+            answer: V1Answer::Record(V1Kind::Script),
+        },
+        example: "paperspace scripts unassign --scriptId sc123abc --machineId ps123abc",
+    },
+    CommandSpec {
+        id: CommandId::Scripts(ScriptsCommand::Update),
+        name: "update",
+        about: "Change a startup script: its name, its text, whether it is enabled or runs once (v1)",
+        params: UPDATE,
+        rules: &[
+            Rule::AtMostOne(&["scriptFile", "scriptText"]),
+            Rule::AtLeastOne(&[
+                "scriptName",
+                "scriptFile",
+                "scriptText",
+                "isEnabled",
+                "runOnce",
+            ]),
+        ],
+        resend: Resend::Never(SHOW_SCRIPT),
+        targets: Targets::One(SCRIPT_ID),
+        waits: Waits::Never,
+        view: ViewKind::Record(Resource::Script),
+        confirm: None,
+        legacy: LegacyOp::NeedsV1,
+        v1: V1Op::Call {
+            route: Route::put("/startup-scripts/{scriptId}"),
+            params: V1Params::Body,
+            answer: V1Answer::Record(V1Kind::Script),
+        },
+        example: "paperspace scripts update --scriptId sc123abc --scriptFile ./boot.sh --isEnabled true",
     },
 ];

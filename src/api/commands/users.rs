@@ -42,7 +42,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[CommandSpec {
     waits: Waits::Never,
     view: ViewKind::List(Resource::User),
     confirm: None,
-    legacy: Route::get("/users/getUsers"),
+    legacy: LegacyOp::get("/users/getUsers"),
     v1: V1Op::Planned(V1Planner::TeamUsers),
     example: "paperspace users list --email jon@example.com",
 }];

@@ -3,15 +3,15 @@
 //! legacy flags' fates are their `OnV1` declarations, as for machines.
 
 use super::PAGE_LIMIT;
-use crate::api::params::{Invocation, ParamValue};
+use crate::api::params::Invocation;
 use crate::api::plan::{
     Answer, Items, ListPlan, ListSource, Paging, Prelude, Step, V1Kind, Window,
 };
 use crate::api::request::{ApiRequest, Auth, HttpMethod, Pairs, Retry};
-use crate::api::spec::{OnV1, V1Planner, V1Value, Wire};
-use crate::error::{CliError, Result};
+use crate::api::spec::{OnV1, Route, V1Planner, V1Value, Wire};
+use crate::error::Result;
 use crate::vocab::Region;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 pub(crate) fn step(planner: V1Planner, inv: &Invocation) -> Result<Step> {
     match planner {
@@ -20,11 +20,21 @@ pub(crate) fn step(planner: V1Planner, inv: &Invocation) -> Result<Step> {
         V1Planner::List {
             path,
             order_by,
-            kind,
+            newest_first,
+            items,
         } => {
             let (query, filters) = query_and_filters(inv);
-            let source = source(path, query, order_by, Items::V1(kind));
-            Ok(Step::List(ListPlan::single(source, filters, Window::ALL)))
+            let path = Route::get(path).fill(|flag| inv.text(flag).unwrap_or_default().to_string());
+            let mut source = source(&path, query, order_by, newest_first, items);
+            // `--limit`, where the command has it: no more pages than it takes to fill it.
+            let limit = inv.count("limit");
+            if let Some(limit) = limit {
+                source.paging = Paging::Cursor {
+                    page_size: limit.clamp(1, PAGE_LIMIT),
+                };
+            }
+            let window = Window { skip: 0, limit };
+            Ok(Step::List(ListPlan::single(source, filters, window)))
         }
         V1Planner::TeamUsers => {
             let (query, filters) = query_and_filters(inv);
@@ -33,6 +43,7 @@ pub(crate) fn step(planner: V1Planner, inv: &Invocation) -> Result<Step> {
                     "/teams/{teamId}/users",
                     query,
                     "dtConfirmed",
+                    false,
                     Items::V1(V1Kind::TeamUser),
                 ),
                 filters,
@@ -75,11 +86,18 @@ pub(crate) fn query_and_filters(inv: &Invocation) -> (Pairs, Pairs) {
     (query, filters)
 }
 
-/// Every page of a v1 list, oldest (or first by name) first, in a fixed order so the answer is
-/// stable.
-pub(crate) fn source(path: &str, mut query: Pairs, order_by: &str, items: Items) -> ListSource {
+/// Every page of a v1 list in a fixed order, so the answer is stable: oldest (or first by
+/// name) first, or newest first.
+pub(crate) fn source(
+    path: &str,
+    mut query: Pairs,
+    order_by: &str,
+    newest_first: bool,
+    items: Items,
+) -> ListSource {
+    let order = if newest_first { "desc" } else { "asc" };
     query.push(("orderBy".into(), order_by.into()));
-    query.push(("order".into(), "asc".into()));
+    query.push(("order".into(), order.into()));
     ListSource {
         request: ApiRequest::get(Auth::Bearer, path.to_string(), query),
         paging: Paging::Cursor {
@@ -100,12 +118,14 @@ fn templates(inv: &Invocation) -> ListPlan {
                 "/os-templates",
                 Vec::new(),
                 "name",
+                false,
                 Items::V1(V1Kind::OsTemplate),
             ),
             source(
                 "/custom-templates",
                 Vec::new(),
                 "dtCreated",
+                false,
                 Items::V1(V1Kind::CustomTemplate),
             ),
         ],
@@ -125,19 +145,7 @@ fn create_script(inv: &Invocation) -> Result<Step> {
         let OnV1::Renamed(name) = param.v1 else {
             continue;
         };
-        let json = match value {
-            ParamValue::File(file) => {
-                let text = String::from_utf8(file.bytes.clone()).map_err(|_| {
-                    CliError::usage(format!(
-                        "--{} {}: a v1 startup script is text, and this file is not UTF-8",
-                        param.name, file.path
-                    ))
-                })?;
-                Value::String(text)
-            }
-            other => other.to_json(),
-        };
-        body.insert(name.into(), json);
+        body.insert(name.into(), super::plan::json_value(param.name, value)?);
     }
     let retry = Retry::declared(inv);
     let first = ApiRequest {

@@ -59,8 +59,13 @@ pub fn step(inv: &Invocation) -> Result<Step> {
         } => {
             let (query, body) = match params {
                 V1Params::None => (Vec::new(), None),
-                V1Params::Machine => (Vec::new(), Some(machine_body(inv))),
+                V1Params::Body => (Vec::new(), Some(body(inv)?)),
                 V1Params::Query => (query_pairs(inv), None),
+                V1Params::Literal(json) => {
+                    let literal = serde_json::from_str(json)
+                        .map_err(|e| CliError::internal(format!("the body {json}: {e}")))?;
+                    (Vec::new(), Some(literal))
+                }
             };
             let request = ApiRequest {
                 method: route.method,
@@ -89,6 +94,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             }
             let answer = match answer {
                 V1Answer::ActionMachine => Answer::V1ActionMachine,
+                V1Answer::ActionRecord(kind) => Answer::V1Action(kind),
                 V1Answer::Empty => Answer::Empty,
                 V1Answer::AsIs => Answer::AsIs,
                 V1Answer::Record(kind) => Answer::V1(kind),
@@ -135,18 +141,32 @@ fn public_ip_type(inv: &Invocation) -> Option<&'static str> {
     }
 }
 
-/// The v1 body of create or update: names and values as v1 spells them, in flag order; the
-/// fields derived from several flags (`autoShutdownEnabled`, `publicIpType`) last.
-fn machine_body(inv: &Invocation) -> Map<String, Value> {
+/// A flag's value as v1 takes it in a body: a file as the text it holds (a startup script).
+pub(super) fn json_value(name: &str, value: &ParamValue) -> Result<Value> {
+    match value {
+        ParamValue::File(file) => match String::from_utf8(file.bytes.clone()) {
+            Ok(text) => Ok(Value::String(text)),
+            Err(_) => Err(CliError::usage(format!(
+                "--{name} {}: a v1 startup script is text, and this file is not UTF-8",
+                file.path
+            ))),
+        },
+        other => Ok(other.to_json()),
+    }
+}
+
+/// The v1 body of a command: names and values as v1 spells them, in flag order; the fields
+/// derived from several flags (`autoShutdownEnabled`, `publicIpType`) last.
+fn body(inv: &Invocation) -> Result<Map<String, Value>> {
     let mut body = Map::new();
     let mut auto_shutdown = None;
     for (name, v1, value) in sent(inv) {
         match v1 {
             OnV1::Same => {
-                body.insert(name.into(), value.to_json());
+                body.insert(name.into(), json_value(name, value)?);
             }
             OnV1::Renamed(v1_name) => {
-                body.insert(v1_name.into(), value.to_json());
+                body.insert(v1_name.into(), json_value(name, value)?);
             }
             OnV1::Converted(V1Value::RegionCode) => {
                 body.insert("region".into(), region_code(value).into());
@@ -191,7 +211,7 @@ fn machine_body(inv: &Invocation) -> Map<String, Value> {
     if let Some(kind) = public_ip_type(inv) {
         body.insert("publicIpType".into(), kind.into());
     }
-    body
+    Ok(body)
 }
 
 /// The sent flags of a read as v1 query pairs.
@@ -222,7 +242,8 @@ fn machine_list(inv: &Invocation) -> ListPlan {
     };
     // Oldest first, as the legacy API listed machines, and in a fixed order so `--skip` and
     // `--limit` pages are stable (v1's own default is newest first).
-    let source = super::namespaces::source("/machines", query, "dtCreated", Items::V1Machine);
+    let source =
+        super::namespaces::source("/machines", query, "dtCreated", false, Items::V1Machine);
     ListPlan::single(source, filters, window)
 }
 
@@ -276,6 +297,23 @@ pub(crate) fn fetch_machine(id: &str) -> MachineFetch {
         ],
     );
     MachineFetch::V1 { machine, events }
+}
+
+/// One event (`{event}` stands for an id an answer will tell).
+pub(crate) fn event_request(event: &str) -> ApiRequest {
+    let path = match event {
+        "{event}" => "/machine-events/{event}".to_string(),
+        id => format!("/machine-events/{}", encode_component(id)),
+    };
+    ApiRequest::get(Auth::Bearer, path, Vec::new())
+}
+
+/// A machine and the event of the action a wait follows: two reads.
+pub(crate) fn follow_machine(id: &str, event: &str) -> MachineFetch {
+    MachineFetch::V1Following {
+        machine: machine_request(id),
+        event: event_request(event),
+    }
 }
 
 #[cfg(test)]

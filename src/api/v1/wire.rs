@@ -86,13 +86,13 @@ pub struct Page<T> {
     pub items: Vec<T>,
 }
 
-/// The answer of an action (create, update, start, stop, restart, delete): the event to poll
-/// and the machine.
+/// The answer of an action (create, update, start, stop, restart, delete; a snapshot, a
+/// restore, a template): the event to poll and what it acts on (a machine unless said).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ActionAnswer {
+pub struct ActionAnswer<T = Machine> {
     pub event: Option<Event>,
-    pub data: Option<Machine>,
+    pub data: Option<T>,
 }
 
 /// The v1 error body: `{"message": "...", "code": "..."}`.

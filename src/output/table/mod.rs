@@ -69,6 +69,8 @@ pub struct TableOptions {
     pub color: bool,
     /// The terminal's width: no line of the result is wider. `None`: no limit (piped output).
     pub max_width: Option<usize>,
+    /// `--showPassword`: passwords (a desktop's, a shared drive's) in full, not hidden.
+    pub show_secrets: bool,
 }
 
 impl Default for TableOptions {
@@ -78,6 +80,7 @@ impl Default for TableOptions {
             header: true,
             color: false,
             max_width: None,
+            show_secrets: false,
         }
     }
 }
@@ -144,7 +147,7 @@ pub fn render(view: View, json: &str, opts: &TableOptions) -> Result<String, Cli
         View::Record(resource) => {
             let catalogue = records::catalogue(resource);
             let fields = records::selected(catalogue, opts.columns.as_deref(), true)?;
-            records::record_table(expect_object(parse_answer(json)?)?, &fields)
+            records::record_table(expect_object(parse_answer(json)?)?, &fields, opts)
         }
         View::Text => {
             selected_fields(&view, opts.columns.as_deref(), &[])?;

@@ -1,6 +1,8 @@
 //! Tables of the records the other namespaces answer with (templates, scripts, networks,
-//! users): each kind's fields as columns (a list) or rows (one record), read straight from the
-//! answer's JSON. A field that is missing or of another type shows as `-`.
+//! users, events, public IPs, snapshots...): each kind's fields as columns (a list) or rows
+//! (one record), read straight from the answer's JSON. A field that is missing or of another
+//! type shows as `-`; a key with dots reads a nested field (`user.email`); an action's
+//! `{"event", "data"}` answer shows its `data`.
 
 use super::TableOptions;
 use super::catalogue::normalize;
@@ -21,6 +23,8 @@ pub(super) enum Shows {
     YesNo,
     /// A list: its items' `machineId`s (or the items), comma-separated.
     Ids,
+    /// A password: shown only when the command's `--showPassword` asks for it.
+    Secret,
 }
 
 pub(super) struct RecordField {
@@ -135,12 +139,129 @@ const USERS: Catalogue = Catalogue {
     ],
 };
 
+/// v1's machine events, as `machines events` lists them (v1's own names).
+const EVENTS: Catalogue = Catalogue {
+    noun: "events",
+    fields: &[
+        field("id", "ID", Keep, Shows::Text),
+        field("name", "Name", Whole, Shows::Text),
+        field("state", "State", Whole, Shows::Text),
+        field("machineId", "Machine", Whole, Shows::Text),
+        field("dtCreated", "Created", Whole, Shows::Time),
+        field("dtStarted", "Started", Whole, Shows::Time),
+        field("dtFinished", "Finished", Whole, Shows::Time),
+        field("error", "Error", Text, Shows::Text),
+    ],
+    list: &["id", "name", "state", "dtCreated", "dtFinished", "error"],
+    record: &[
+        "id",
+        "name",
+        "state",
+        "machineId",
+        "dtCreated",
+        "dtStarted",
+        "dtFinished",
+        "error",
+    ],
+};
+
+const ACCESSORS: Catalogue = Catalogue {
+    noun: "accessors",
+    fields: &[
+        field("user.id", "User", Keep, Shows::Text),
+        field("user.email", "Email", Text, Shows::Text),
+        field("user.firstName", "First name", Text, Shows::Text),
+        field("user.lastName", "Last name", Text, Shows::Text),
+    ],
+    list: &["user.id", "user.email", "user.firstName", "user.lastName"],
+    record: &["user.id", "user.email", "user.firstName", "user.lastName"],
+};
+
+const DESKTOP: Catalogue = Catalogue {
+    noun: "desktop details",
+    fields: &[
+        field("vnc.hostname", "VNC host", Text, Shows::Text),
+        field("vnc.port", "VNC port", Whole, Shows::Text),
+        field("vnc.password", "VNC password", Whole, Shows::Secret),
+        field("windows.hostname", "Windows host", Text, Shows::Text),
+        field("windows.port", "Windows port", Whole, Shows::Text),
+        field("windows.publicIp", "Windows public IP", Whole, Shows::Text),
+    ],
+    list: &[],
+    record: &[
+        "vnc.hostname",
+        "vnc.port",
+        "vnc.password",
+        "windows.hostname",
+        "windows.port",
+        "windows.publicIp",
+    ],
+};
+
+const PUBLIC_IPS: Catalogue = Catalogue {
+    noun: "public IPs",
+    fields: &[
+        field("ip", "IP", Keep, Shows::Text),
+        field("region", "Region", Whole, Shows::Text),
+        field("assignedMachineId", "Machine", Whole, Shows::Text),
+        field("dtCreated", "Claimed", Whole, Shows::Time),
+    ],
+    list: &["ip", "region", "assignedMachineId", "dtCreated"],
+    record: &["ip", "region", "assignedMachineId", "dtCreated"],
+};
+
+const SNAPSHOTS: Catalogue = Catalogue {
+    noun: "snapshots",
+    fields: &[
+        field("id", "ID", Keep, Shows::Text),
+        field("name", "Name", Text, Shows::Text),
+        field("machineId", "Machine", Whole, Shows::Text),
+        field("isAutoSnapshot", "Automatic", Whole, Shows::YesNo),
+        field("dtCreated", "Created", Whole, Shows::Time),
+    ],
+    list: &["id", "name", "machineId", "isAutoSnapshot", "dtCreated"],
+    record: &["id", "name", "machineId", "isAutoSnapshot", "dtCreated"],
+};
+
+const SHARED_DRIVES: Catalogue = Catalogue {
+    noun: "shared drives",
+    fields: &[
+        field("id", "ID", Keep, Shows::Text),
+        field("name", "Name", Text, Shows::Text),
+        field("size", "Size (GB)", Whole, Shows::Text),
+        field("region", "Region", Whole, Shows::Text),
+        field("networkId", "Network", Whole, Shows::Text),
+        field("mountPoint", "Mount point", Text, Shows::Text),
+        field("username", "Username", Whole, Shows::Text),
+        field("password", "Password", Whole, Shows::Secret),
+        field("dtCreated", "Created", Whole, Shows::Time),
+    ],
+    list: &["id", "name", "size", "region", "networkId", "dtCreated"],
+    record: &[
+        "id",
+        "name",
+        "size",
+        "region",
+        "networkId",
+        "mountPoint",
+        "username",
+        "password",
+        "dtCreated",
+    ],
+};
+
 pub(super) fn catalogue(resource: Resource) -> &'static Catalogue {
     match resource {
         Resource::Template => &TEMPLATES,
         Resource::Script => &SCRIPTS,
         Resource::Network => &NETWORKS,
         Resource::User => &USERS,
+        Resource::Event => &EVENTS,
+        Resource::Accessor => &ACCESSORS,
+        Resource::Desktop => &DESKTOP,
+        Resource::PublicIp => &PUBLIC_IPS,
+        Resource::Snapshot => &SNAPSHOTS,
+        Resource::SharedDrive => &SHARED_DRIVES,
     }
 }
 
@@ -192,10 +313,17 @@ pub(super) fn selected(
         .collect()
 }
 
-fn cell(record: &Value, field: &RecordField) -> Cell {
-    let value = record.get(field.key);
+/// The field a key names: `user.email` is `email` of `user`.
+fn lookup<'v>(record: &'v Value, key: &str) -> Option<&'v Value> {
+    key.split('.')
+        .try_fold(record, |value, part| value.get(part))
+}
+
+fn cell(record: &Value, field: &RecordField, opts: &TableOptions) -> Cell {
+    let value = lookup(record, field.key);
     match (field.shows, value) {
         (_, None | Some(Value::Null)) => Cell::missing(),
+        (Shows::Secret, Some(_)) if !opts.show_secrets => Cell::plain("(hidden: --showPassword)"),
         (Shows::Time, Some(Value::String(raw))) => Cell::plain(compact_time(raw)),
         (Shows::YesNo, Some(Value::Bool(b))) => yes_no(Some(*b)),
         (Shows::Ids, Some(Value::Array(items))) => Cell::plain(
@@ -224,7 +352,10 @@ pub(super) fn list_table(
         .iter()
         .map(|item| {
             let record: Value = serde_json::from_str(item.get()).unwrap_or(Value::Null);
-            fields.iter().map(|field| cell(&record, field)).collect()
+            fields
+                .iter()
+                .map(|field| cell(&record, field, opts))
+                .collect()
         })
         .collect();
     Table {
@@ -237,12 +368,21 @@ pub(super) fn list_table(
     }
 }
 
-pub(super) fn record_table(record: Value, fields: &[&RecordField]) -> Table {
+pub(super) fn record_table(record: Value, fields: &[&RecordField], opts: &TableOptions) -> Table {
+    // An action's answer: the event that follows it, and the object it acts on.
+    let record = match record {
+        Value::Object(mut answer)
+            if answer.contains_key("event") && answer.contains_key("data") =>
+        {
+            answer.remove("data").unwrap_or_default()
+        }
+        other => other,
+    };
     Table {
         header: None,
         rows: fields
             .iter()
-            .map(|field| vec![Cell::plain(field.title), cell(&record, field)])
+            .map(|field| vec![Cell::plain(field.title), cell(&record, field, opts)])
             .collect(),
         fits: vec![Fit::Keep, Fit::Text],
         may_leave_out: false,
