@@ -13,21 +13,24 @@
 //!
 //! # The v1 API
 //! Under `/v1`, on the same machines (see `v1`), in the shapes of `crate::api::v1::wire`:
-//! `GET/POST /v1/machines`, `GET/PUT/DELETE /v1/machines/{id}`,
+//! `GET /v1/auth/session`, `GET/POST /v1/machines`, `GET/PUT/DELETE /v1/machines/{id}`,
 //! `PATCH /v1/machines/{id}/{start,stop,restart}`, `/v1/machines/{id}/accessors[/{userId}]`,
-//! `GET /v1/machine-events[/{id}]` and `GET /v1/machine-availability`, authenticated by
-//! `Authorization: Bearer <key>` (same keys as `x-api-key`), errors as
-//! `{"message": "...", "code": "NOT_FOUND"}`. Values are accepted exactly as the v1 document
-//! lists them (region codes in lower case).
+//! `GET /v1/machine-events[/{id}]`, `GET /v1/machine-availability` and
+//! `GET/POST /v1/public-ips`, `PUT/DELETE /v1/public-ips/{ip}`, authenticated by
+//! `Authorization: Bearer <key>` (same keys as `x-api-key`; the session answers `null` to any
+//! other caller). Every request is checked against the v1 document's declaration of its
+//! operation (`v1::operations`) and refused as the live service refuses it:
+//! `{"message": "...", "code": "BAD_REQUEST", "details": {"<field>": "<problem>"}}`, the codes
+//! tRPC's. Machine types, regions and power actions follow the live service (docs/v1.md).
 //!
 //! # Layout
 //! `http` is what both APIs share on the wire (the gate, the extractors, the error type and
 //! its two renderings); `legacy` and `v1` each hold a router, what they accept (`params`)
 //! and how they show a machine (`views`). Behind them: `store` (the data and its
-//! operations) with `record` (the stored machine, the emulator's own type) and `changes`
-//! (the one update path), `lifecycle`, `catalog`, `clock`, `faults`, `service`
-//! (locking and durable commits) and `persist` (the state file); `control` is the
-//! control API.
+//! operations) with `record` (the stored machine, the emulator's own type), `changes`
+//! (the one update path), `power` (start, stop, restart) and `ips` (the account's public IPs),
+//! `lifecycle`, `catalog`, `clock`, `faults`, `service` (locking and durable commits) and
+//! `persist` (the state file); `control` is the control API.
 //!
 //! Machine states are derived from timestamps (see `lifecycle`): each transition step lasts
 //! `--transition-ms`, so a machine is right whenever it is read and nothing runs in the
@@ -65,10 +68,12 @@ mod config;
 mod control;
 mod faults;
 mod http;
+mod ips;
 mod legacy;
 mod lifecycle;
 mod params;
 mod persist;
+mod power;
 mod record;
 mod service;
 mod store;
@@ -125,7 +130,7 @@ impl RunningEmulator {
 /// Load the state file, seed machines, bind `127.0.0.1:port` and serve in a background task
 /// of the current runtime.
 pub async fn start(config: Config) -> anyhow::Result<RunningEmulator> {
-    let store = match &config.state_file {
+    let mut store = match &config.state_file {
         Some(path) => match persist::load(path)? {
             Some(store) => store,
             None => {
@@ -140,6 +145,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningEmulator> {
         },
         None => Store::default(),
     };
+    store.adopt_static_ips();
     let emulator = Arc::new(Emulator::new(config.clone(), store));
     seed(&emulator).await?;
 

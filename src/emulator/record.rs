@@ -57,8 +57,9 @@ pub(crate) struct MachineRecord {
     pub create_extras: Map<String, Value>,
 }
 
-/// The machine's public IP: none, a static address, or a dynamic one that exists only while
-/// the machine runs (derived from the id on read, see [`MachineRecord::public_address`]).
+/// The machine's public IP: none, a static address (one of the account's, `ips`), or a dynamic
+/// one that exists only while the machine runs (derived from the id on read, see
+/// [`MachineRecord::public_address`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub(crate) enum PublicIp {
@@ -198,6 +199,14 @@ impl MachineRecord {
         }
     }
 
+    /// The static address the machine holds, if it holds one.
+    pub(crate) fn static_address(&self) -> Option<&str> {
+        match &self.public_ip {
+            PublicIp::Static { address } => Some(address),
+            PublicIp::Dynamic | PublicIp::None => None,
+        }
+    }
+
     /// What the machine costs per hour, as the legacy `usageRate` words it (`C4 hourly`).
     pub(crate) fn usage_rate(&self) -> String {
         format!("{} {}", self.machine_type.name, self.billing_type)
@@ -205,7 +214,7 @@ impl MachineRecord {
 }
 
 /// A vocabulary value as the state file keeps it: its word.
-trait Word: Sized + 'static {
+pub(crate) trait Word: Sized + 'static {
     const WHAT: &'static str;
     fn word(&self) -> &'static str;
     fn find(word: &str) -> Option<Self>;
@@ -246,14 +255,14 @@ fn read_word<'de, D: Deserializer<'de>, W: Word>(text: &str) -> Result<W, D::Err
 }
 
 /// `#[serde(with)]` of a vocabulary value.
-mod word {
+pub(crate) mod word {
     use super::*;
 
-    pub(super) fn serialize<S: Serializer, W: Word>(value: &W, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer, W: Word>(value: &W, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(value.word())
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>, W: Word>(d: D) -> Result<W, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, W: Word>(d: D) -> Result<W, D::Error> {
         read_word::<D, W>(&String::deserialize(d)?)
     }
 }

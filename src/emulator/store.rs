@@ -6,17 +6,18 @@
 use super::catalog::TypeSpec;
 use super::changes::Changes;
 use super::http::ApiError;
+use super::ips::PublicIpRecord;
 use super::lifecycle::{Action, ActionKind};
 use super::record::{AutoShutdown, MachineRecord, PublicIp};
-use crate::vocab::{MachineState, Region};
+use crate::vocab::Region;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Owner of machines created without `userId` (the account behind every API key).
 pub(crate) const ACCOUNT_USER_ID: &str = "uemul8r0";
-/// Team of machines created without `teamId`.
-const ACCOUNT_TEAM_ID: &str = "temul8r0";
+/// Team of machines created without `teamId`: the team of every API key.
+pub(crate) const ACCOUNT_TEAM_ID: &str = "temul8r0";
 /// Network of machines created without `networkId`.
 const DEFAULT_NETWORK_ID: &str = "nemul8r0";
 
@@ -36,6 +37,9 @@ pub(crate) struct Store {
     /// Availability overrides, keyed as [`availability_key`] has it.
     #[serde(default)]
     pub availability: BTreeMap<String, bool>,
+    /// The account's static public IPs, in claim order (see `ips`).
+    #[serde(default)]
+    pub public_ips: Vec<PublicIpRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,7 +133,12 @@ pub(crate) fn availability_key(region: &Region, machine_type: &TypeSpec) -> Stri
     format!("{}|{}", region.name, machine_type.name)
 }
 
-fn push_action(record: &mut MachineRecord, kind: ActionKind, ctx: &mut Ctx, error: Option<String>) {
+pub(crate) fn push_action(
+    record: &mut MachineRecord,
+    kind: ActionKind,
+    ctx: &mut Ctx,
+    error: Option<String>,
+) {
     record.actions.push(Action {
         kind,
         handle: new_handle(ctx.rng),
@@ -137,10 +146,6 @@ fn push_action(record: &mut MachineRecord, kind: ActionKind, ctx: &mut Ctx, erro
         step_ms: ctx.step_ms,
         error,
     });
-}
-
-fn provisioning() -> ApiError {
-    ApiError::bad_request("Machine is being provisioned")
 }
 
 impl Store {
@@ -172,6 +177,16 @@ impl Store {
         settings: Changes,
         ctx: &mut Ctx,
     ) -> Result<&MachineRecord, ApiError> {
+        if !new.machine_type.sold_in(new.region) {
+            return Err(ApiError::invalid(
+                "machineType",
+                format!(
+                    "Machine type {} is not sold in {}",
+                    new.machine_type.name, new.region.name
+                ),
+                format!("Not sold in {}", new.region.code),
+            ));
+        }
         let id = self.new_machine_id(ctx.rng);
         let octet = |rng: &mut fastrand::Rng| rng.u8(2..=254);
         let private_ip = format!("10.64.{}.{}", octet(ctx.rng), octet(ctx.rng));
@@ -206,7 +221,11 @@ impl Store {
             create_extras: new.extras,
         };
         push_action(&mut record, kind, ctx, None);
+        let mut settings = settings;
+        let ip = settings.public_ip.take();
+        let address = self.address_for(&record, ip, ctx)?;
         settings.apply(&mut record, ctx)?;
+        Store::give_ip(&mut self.public_ips, &mut record, ip, address, ctx.now);
         self.machines.push(record);
         Ok(&self.machines[self.machines.len() - 1])
     }
@@ -215,68 +234,21 @@ impl Store {
     pub(crate) fn update(
         &mut self,
         id: &str,
-        changes: Changes,
+        mut changes: Changes,
         ctx: &mut Ctx,
     ) -> Result<&MachineRecord, ApiError> {
-        let record = self.find_mut(id)?;
+        let ip = changes.public_ip.take();
+        let index = self
+            .machines
+            .iter()
+            .position(|m| m.id == id)
+            .ok_or_else(ApiError::not_found)?;
+        let address = self.address_for(&self.machines[index], ip, ctx)?;
+        let record = &mut self.machines[index];
         changes.apply(record, ctx)?;
+        Store::give_ip(&mut self.public_ips, record, ip, address, ctx.now);
         record.modified_ms = Some(ctx.now);
         Ok(record)
-    }
-
-    /// Start: `off` → starting → serviceready → ready. A running machine is a no-op.
-    /// `capacity_failure` is asked only when a start really begins, so an injected failure is
-    /// never spent on a no-op.
-    pub(crate) fn start(
-        &mut self,
-        id: &str,
-        ctx: &mut Ctx,
-        capacity_failure: impl FnOnce() -> Option<String>,
-    ) -> Result<(), ApiError> {
-        let record = self.find_mut(id)?;
-        match record.state_at(ctx.now) {
-            MachineState::Off => {
-                let error = capacity_failure();
-                push_action(record, ActionKind::Start, ctx, error);
-                Ok(())
-            }
-            MachineState::Provisioning => Err(provisioning()),
-            MachineState::Stopping => Err(ApiError::bad_request(
-                "Machine is stopping; start it again once it is off",
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// Stop: → stopping → off. Already off or stopping is a no-op; a start or restart under
-    /// way is cut short.
-    pub(crate) fn stop(&mut self, id: &str, ctx: &mut Ctx) -> Result<(), ApiError> {
-        let record = self.find_mut(id)?;
-        match record.state_at(ctx.now) {
-            MachineState::Off | MachineState::Stopping => Ok(()),
-            MachineState::Provisioning => Err(provisioning()),
-            _ => {
-                push_action(record, ActionKind::Stop, ctx, None);
-                Ok(())
-            }
-        }
-    }
-
-    /// Restart: → restarting → ready. Only a running machine can restart; a restart under way
-    /// is requested again, as the API documents.
-    pub(crate) fn restart(&mut self, id: &str, ctx: &mut Ctx) -> Result<(), ApiError> {
-        let record = self.find_mut(id)?;
-        match record.state_at(ctx.now) {
-            MachineState::Ready | MachineState::ServiceReady | MachineState::Restarting => {
-                push_action(record, ActionKind::Restart, ctx, None);
-                Ok(())
-            }
-            MachineState::Provisioning => Err(provisioning()),
-            MachineState::Off => Err(ApiError::bad_request("Machine is off; start it instead")),
-            other => Err(ApiError::bad_request(format!(
-                "Machine is {other}; restart it once it is ready"
-            ))),
-        }
     }
 
     /// Destroy: the machine is gone at once (404 afterwards); answers what it was.
@@ -322,8 +294,8 @@ impl Store {
 pub(crate) mod tests {
     use super::*;
     use crate::emulator::catalog;
-    use crate::emulator::changes::IpChange;
     use crate::emulator::legacy::views::machine as render;
+    use crate::emulator::power::NoOp;
     use crate::emulator::record::IpKind;
 
     fn request() -> NewMachine {
@@ -347,7 +319,7 @@ pub(crate) mod tests {
         (store, id)
     }
 
-    fn at(now: i64, rng: &mut fastrand::Rng) -> Ctx<'_> {
+    pub(crate) fn at(now: i64, rng: &mut fastrand::Rng) -> Ctx<'_> {
         Ctx {
             now,
             step_ms: 100,
@@ -356,65 +328,11 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn actions_are_refused_or_ignored_according_to_the_current_state() {
-        let mut rng = fastrand::Rng::with_seed(1);
-        let (mut store, id) = store_with_machine(&mut rng);
-        let mut spent = 0;
-        let mut failure = || {
-            spent += 1;
-            None
-        };
-        // Provisioning: start/stop/restart refused.
-        assert_eq!(
-            store
-                .start(&id, &mut at(50, &mut rng), &mut failure)
-                .unwrap_err()
-                .status,
-            400
-        );
-        assert_eq!(
-            store.stop(&id, &mut at(50, &mut rng)).unwrap_err().status,
-            400
-        );
-        assert_eq!(
-            store
-                .restart(&id, &mut at(50, &mut rng))
-                .unwrap_err()
-                .status,
-            400
-        );
-        // Ready: start is a no-op that spends no capacity failure and records nothing.
-        store
-            .start(&id, &mut at(200, &mut rng), &mut failure)
-            .unwrap();
-        assert_eq!(store.find(&id).unwrap().actions.len(), 1);
-        // Stopping: start refused, stop a no-op.
-        store.stop(&id, &mut at(300, &mut rng)).unwrap();
-        assert!(
-            store
-                .start(&id, &mut at(350, &mut rng), &mut failure)
-                .is_err()
-        );
-        store.stop(&id, &mut at(350, &mut rng)).unwrap();
-        assert_eq!(store.find(&id).unwrap().actions.len(), 2);
-        // Off: restart refused, start asks for a capacity failure once.
-        assert!(store.restart(&id, &mut at(500, &mut rng)).is_err());
-        store
-            .start(&id, &mut at(500, &mut rng), &mut failure)
-            .unwrap();
-        assert_eq!(spent, 1);
-        // Starting: restart refused.
-        assert!(store.restart(&id, &mut at(550, &mut rng)).is_err());
-        assert!(store.start(&id, &mut at(9999, &mut rng), || None).is_ok());
-        assert_eq!(store.find(&id).unwrap().actions.len(), 3);
-    }
-
-    #[test]
     fn a_dynamic_public_ip_exists_only_while_running() {
         let mut rng = fastrand::Rng::with_seed(4);
         let mut store = Store::default();
         let dynamic = Changes {
-            public_ip: Some(IpChange::Make(IpKind::Dynamic)),
+            public_ip: Some(IpKind::Dynamic),
             ..Changes::default()
         };
         let created = store
@@ -427,7 +345,9 @@ pub(crate) mod tests {
         let ip = ip_at(&store, 200).expect("ready");
         assert!(ip.starts_with("184.105."));
         assert_eq!(ip_at(&store, 250), Some(ip));
-        store.stop(&id, &mut at(300, &mut rng)).unwrap();
+        store
+            .stop(&id, &mut at(300, &mut rng), NoOp::Succeeds)
+            .unwrap();
         assert_eq!(ip_at(&store, 500), None, "off");
     }
 
@@ -437,7 +357,7 @@ pub(crate) mod tests {
         let (mut store, id) = store_with_machine(&mut rng);
         assert_eq!(
             store
-                .stop("psnope", &mut at(0, &mut rng))
+                .stop("psnope", &mut at(0, &mut rng), NoOp::Succeeds)
                 .unwrap_err()
                 .status,
             404

@@ -13,6 +13,7 @@ use crate::emulator::http::{
     Answer, Api, ApiError, Body, MachineId, PathIds, Streamed, api_router, json, no_content, ok,
 };
 use crate::emulator::params::{self as read, Params, Query};
+use crate::emulator::power::NoOp;
 use crate::emulator::service::Emulator;
 use crate::emulator::store::{ACCOUNT_USER_ID, IssuedKey, new_secret};
 use axum::Router;
@@ -61,25 +62,35 @@ async fn start(State(emu): Emu, PathIds([id]): MachineId, _: Body) -> Answer {
         emu.take_capacity_failure()
             .then(|| CAPACITY_ERROR_MESSAGE.to_string())
     };
-    emu.mutate(|store, ctx| store.start(&id, ctx, capacity_failure))
+    emu.mutate(|store, ctx| store.start(&id, ctx, NoOp::Succeeds, capacity_failure))
         .await?;
     no_content()
 }
 
 async fn stop(State(emu): Emu, PathIds([id]): MachineId, _: Body) -> Answer {
-    emu.mutate(|store, ctx| store.stop(&id, ctx)).await?;
+    emu.mutate(|store, ctx| store.stop(&id, ctx, NoOp::Succeeds))
+        .await?;
     no_content()
 }
 
 async fn restart(State(emu): Emu, PathIds([id]): MachineId, _: Body) -> Answer {
-    emu.mutate(|store, ctx| store.restart(&id, ctx)).await?;
+    emu.mutate(|store, ctx| store.restart(&id, ctx, NoOp::Succeeds))
+        .await?;
     no_content()
 }
 
+/// Destroy: the machine's static public IP stays the account's unless `releasePublicIp` is
+/// `true` (see `ips`).
 async fn destroy(State(emu): Emu, PathIds([id]): MachineId, Body(p): Body) -> Answer {
-    // Validated for its type only: public IPs are not a separate resource here.
-    read::opt_bool(&p, "releasePublicIp")?;
-    emu.mutate(|store, _| store.destroy(&id)).await?;
+    let release = read::opt_bool(&p, "releasePublicIp")?.unwrap_or(false);
+    emu.mutate(|store, ctx| {
+        let record = store.destroy(&id)?;
+        if let (true, Some(address)) = (release, record.static_address()) {
+            store.release_ip(address, ctx.now)?;
+        }
+        Ok(())
+    })
+    .await?;
     no_content()
 }
 

@@ -10,6 +10,7 @@
 use crate::api::v1::wire::{Accelerator, ActionAnswer, Event, Machine};
 use crate::emulator::catalog::{self, STORAGE_USED_BYTES, storage_bytes};
 use crate::emulator::clock::format_ms;
+use crate::emulator::ips::PublicIpRecord;
 use crate::emulator::lifecycle::{self, Outcome};
 use crate::emulator::record::MachineRecord;
 use crate::emulator::store::{Ctx, Store, new_handle};
@@ -37,7 +38,7 @@ pub(crate) fn machine(record: &MachineRecord, now: i64) -> Machine {
         .map(|bytes| Accelerator {
             name: Some(spec.gpu.to_string()),
             memory: Some(Value::from(bytes)),
-            count: Some(Value::from(1)),
+            count: Some(Value::from(spec.gpu_count)),
         })
         .into_iter()
         .collect();
@@ -172,8 +173,37 @@ pub(crate) fn accessor(user_id: &str, dt_deleted: Option<String>) -> Accessor {
     Accessor {
         user: AccessorUser {
             id: user_id.to_string(),
-            email: format!("{user_id}@users.emulator.invalid"),
+            email: super::account::email_of(user_id),
         },
         dt_deleted,
+    }
+}
+
+/// The answer of `PUT /machines/{id}`: the machine, and the event of a resize or move when
+/// there was one (the document's `event` is optional there, and never `null`).
+#[derive(Debug, Serialize)]
+pub(crate) struct UpdateAnswer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+    pub data: Machine,
+}
+
+/// A public IP of the account (`/public-ips`): `assignedMachineId` only when a machine holds it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PublicIp {
+    ip: String,
+    region: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assigned_machine_id: Option<String>,
+    dt_created: String,
+}
+
+pub(crate) fn public_ip(record: &PublicIpRecord, store: &Store) -> PublicIp {
+    PublicIp {
+        ip: record.ip.clone(),
+        region: record.region.code,
+        assigned_machine_id: store.ip_holder(&record.ip).map(|m| m.id.clone()),
+        dt_created: format_ms(record.created_ms),
     }
 }
