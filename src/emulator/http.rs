@@ -306,10 +306,22 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
         params::body_object(&bytes).map(Body)
+    }
+}
+
+/// A request body as it came, its size limit and read errors in the API's shape.
+pub(crate) struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))
     }
 }
 

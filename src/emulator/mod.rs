@@ -5,9 +5,12 @@
 //! At the host root, in the shapes `paperspace-node@0.2.4` reads (`crate::api::model`):
 //! `POST /machines/createSingleMachinePublic`,
 //! `POST /machines/{id}/{start,stop,restart,destroyMachine,updateMachinePublic,setMachineAccess}`,
-//! `GET /machines/{getMachines,getMachinePublic,getUtilization,getAvailability}`, and the login
-//! pair `POST /users/login`, `POST /apiTokens/createPublic`. `/machines/*` needs an
-//! `x-api-key` header; errors are `{"error":{"name":"Error","status":N,"message":"..."}}`
+//! `GET /machines/{getMachines,getMachinePublic,getUtilization,getAvailability}`,
+//! `GET /templates/getTemplates`, `GET /networks/getNetworks`, `GET /users/getUsers`,
+//! `POST /scripts/createScript` (JSON, or the multipart upload of `--scriptFile`),
+//! `GET /scripts/{getScripts,getScript,getScriptText}`, `POST /scripts/{id}/destroy`, and the
+//! login pair `POST /users/login`, `POST /apiTokens/createPublic`. Everything but the login
+//! pair needs an `x-api-key` header; errors are `{"error":{"name":"Error","status":N,"message":"..."}}`
 //! (401 `No such API token`, 404 `Not found`, 400 naming the parameter). Regions are accepted
 //! as `vocab::Region::find` has them (long name, or code in any case).
 //!
@@ -15,8 +18,10 @@
 //! Under `/v1`, on the same machines (see `v1`), in the shapes of `crate::api::v1::wire`:
 //! `GET /v1/auth/session`, `GET/POST /v1/machines`, `GET/PUT/DELETE /v1/machines/{id}`,
 //! `PATCH /v1/machines/{id}/{start,stop,restart}`, `/v1/machines/{id}/accessors[/{userId}]`,
-//! `GET /v1/machine-events[/{id}]`, `GET /v1/machine-availability` and
-//! `GET/POST /v1/public-ips`, `PUT/DELETE /v1/public-ips/{ip}`, authenticated by
+//! `GET /v1/machine-events[/{id}]`, `GET /v1/machine-availability`,
+//! `GET/POST /v1/public-ips`, `PUT/DELETE /v1/public-ips/{ip}`, `GET /v1/os-templates`,
+//! `/v1/custom-templates[/{id}]`, `/v1/startup-scripts[/{id}[/assign|/unassign]]`,
+//! `/v1/private-networks[/{id}]` and `GET /v1/teams/{teamId}/users`, authenticated by
 //! `Authorization: Bearer <key>` (same keys as `x-api-key`; the session answers `null` to any
 //! other caller). Every request is checked against the v1 document's declaration of its
 //! operation (`v1::operations`) and refused as the live service refuses it:
@@ -28,9 +33,11 @@
 //! its two renderings); `legacy` and `v1` each hold a router, what they accept (`params`)
 //! and how they show a machine (`views`). Behind them: `store` (the data and its
 //! operations) with `record` (the stored machine, the emulator's own type), `changes`
-//! (the one update path), `power` (start, stop, restart) and `ips` (the account's public IPs),
-//! `lifecycle`, `catalog`, `clock`, `faults`, `service` (locking and durable commits) and
-//! `persist` (the state file); `control` is the control API.
+//! (the one update path), `power` (start, stop, restart), and the account's other resources:
+//! `ips` (public IPs), `templates` (the OS catalogue and custom templates), `scripts`,
+//! `networks` and `users` (the team); then `lifecycle`, `catalog`, `clock`, `faults`,
+//! `service` (locking and durable commits), `persist` (the state file) and `multipart` (the
+//! legacy script upload); `control` is the control API.
 //!
 //! Machine states are derived from timestamps (see `lifecycle`): each transition step lasts
 //! `--transition-ms`, so a machine is right whenever it is read and nothing runs in the
@@ -71,12 +78,17 @@ mod http;
 mod ips;
 mod legacy;
 mod lifecycle;
+mod multipart;
+mod networks;
 mod params;
 mod persist;
 mod power;
 mod record;
+mod scripts;
 mod service;
 mod store;
+mod templates;
+mod users;
 mod v1;
 
 pub use config::{Config, EmulatorArgs};

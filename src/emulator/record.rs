@@ -9,6 +9,7 @@
 
 use super::catalog::{self, TypeSpec};
 use super::lifecycle::{self, Action};
+use super::templates;
 use crate::vocab::{
     MachineState, PUBLIC_IP_TYPES, REGIONS, Region, SNAPSHOT_FREQUENCIES, SnapshotFrequency,
 };
@@ -31,6 +32,10 @@ pub(crate) struct MachineRecord {
     pub billing_type: String,
     pub size_gb: u64,
     pub template_id: String,
+    /// The catalogue's OS template the machine runs (`templates`): its template's own id, or
+    /// the one behind a custom template; absent for an id the emulator does not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_template: Option<String>,
     pub network_id: String,
     pub private_ip: String,
     pub public_ip: PublicIp,
@@ -153,15 +158,24 @@ impl MachineRecord {
         lifecycle::state_at(&self.actions, now)
     }
 
-    /// Windows templates' ids begin with `tw` (in any case).
+    /// The template whose operating system the machine runs: the catalogue's OS template
+    /// behind its template, or its template's own id when the emulator does not know it.
+    pub(crate) fn base(&self) -> &str {
+        self.base_template.as_deref().unwrap_or(&self.template_id)
+    }
+
+    /// Of an unknown template, Windows templates' ids begin with `tw` (in any case).
     fn windows(&self) -> bool {
-        self.template_id
+        self.base()
             .get(..2)
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case("tw"))
     }
 
     /// The operating system of the machine's template.
     pub(crate) fn os(&self) -> &'static str {
+        if let Some(template) = templates::os_template(self.base()) {
+            return template.os;
+        }
         if self.windows() {
             "Windows Server 2019 Datacenter"
         } else {
@@ -169,8 +183,12 @@ impl MachineRecord {
         }
     }
 
-    /// The agent the machine runs: a desktop on Windows or with a dedicated GPU.
+    /// The agent the machine runs: its template's; of an unknown template, a desktop on
+    /// Windows or with a dedicated GPU.
     pub(crate) fn agent_type(&self) -> &'static str {
+        if let Some(template) = templates::os_template(self.base()) {
+            return template.agent_type;
+        }
         match (self.windows(), self.machine_type.dedicated_gpu()) {
             (true, _) => "WindowsDesktop",
             (false, true) => "LinuxDesktop",

@@ -8,7 +8,10 @@ use super::changes::Changes;
 use super::http::ApiError;
 use super::ips::PublicIpRecord;
 use super::lifecycle::{Action, ActionKind};
+use super::networks::{NetworkRecord, default_network};
 use super::record::{AutoShutdown, MachineRecord, PublicIp};
+use super::scripts::ScriptRecord;
+use super::templates::TemplateRecord;
 use crate::vocab::Region;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -18,8 +21,6 @@ use std::collections::BTreeMap;
 pub(crate) const ACCOUNT_USER_ID: &str = "uemul8r0";
 /// Team of machines created without `teamId`: the team of every API key.
 pub(crate) const ACCOUNT_TEAM_ID: &str = "temul8r0";
-/// Network of machines created without `networkId`.
-const DEFAULT_NETWORK_ID: &str = "nemul8r0";
 
 /// Everything that survives a restart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -40,6 +41,15 @@ pub(crate) struct Store {
     /// The account's static public IPs, in claim order (see `ips`).
     #[serde(default)]
     pub public_ips: Vec<PublicIpRecord>,
+    /// The account's custom templates, in creation order (see `templates`).
+    #[serde(default)]
+    pub templates: Vec<TemplateRecord>,
+    /// The account's startup scripts, in creation order (see `scripts`).
+    #[serde(default)]
+    pub scripts: Vec<ScriptRecord>,
+    /// The account's private networks, in creation order (see `networks`).
+    #[serde(default)]
+    pub private_networks: Vec<NetworkRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +74,9 @@ pub(crate) struct NewMachine {
     pub user_id: Option<String>,
     pub network_id: Option<String>,
     pub script_id: Option<String>,
+    /// What the API calls `script_id` (legacy `scriptId`, v1 `startupScriptId`), to name it
+    /// when it is refused.
+    pub script_field: &'static str,
     pub start_on_create: bool,
     /// Users granted access from the start.
     pub accessor_ids: Vec<String>,
@@ -91,6 +104,7 @@ impl NewMachine {
             user_id: None,
             network_id: None,
             script_id: None,
+            script_field: "scriptId",
             start_on_create: true,
             accessor_ids: Vec::new(),
             extras: Map::new(),
@@ -98,11 +112,13 @@ impl NewMachine {
     }
 }
 
-/// What an operation needs besides the store: the clock, the step length, randomness.
+/// What an operation needs besides the store: the clock, the step length, randomness, and
+/// whether only known templates make machines (`Config::known_templates_only`).
 pub(crate) struct Ctx<'a> {
     pub now: i64,
     pub step_ms: i64,
     pub rng: &'a mut fastrand::Rng,
+    pub known_templates_only: bool,
 }
 
 const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -160,10 +176,20 @@ impl Store {
             .ok_or_else(ApiError::not_found)
     }
 
-    fn new_machine_id(&self, rng: &mut fastrand::Rng) -> String {
+    /// Whether anything of the account already has id `id`.
+    fn id_taken(&self, id: &str) -> bool {
+        self.find(id).is_some()
+            || self.templates.iter().any(|t| t.id == id)
+            || super::templates::os_template(id).is_some()
+            || self.scripts.iter().any(|s| s.id == id)
+            || self.private_networks.iter().any(|n| n.id == id)
+    }
+
+    /// A fresh id: `prefix` and seven random letters or digits.
+    pub(crate) fn new_id(&self, prefix: &str, rng: &mut fastrand::Rng) -> String {
         loop {
-            let id = format!("ps{}", random_text(rng, ID_ALPHABET, 7));
-            if self.find(&id).is_none() {
+            let id = format!("{prefix}{}", random_text(rng, ID_ALPHABET, 7));
+            if !self.id_taken(&id) {
                 return id;
             }
         }
@@ -187,9 +213,28 @@ impl Store {
                 format!("Not sold in {}", new.region.code),
             ));
         }
-        let id = self.new_machine_id(ctx.rng);
-        let octet = |rng: &mut fastrand::Rng| rng.u8(2..=254);
-        let private_ip = format!("10.64.{}.{}", octet(ctx.rng), octet(ctx.rng));
+        let template = self.resolve_template(
+            &new.template_id,
+            new.machine_type,
+            new.region,
+            new.size_gb,
+            ctx,
+        )?;
+        let network = match &new.network_id {
+            Some(id) => self.network_for("networkId", id, new.region)?,
+            None => default_network(new.region),
+        };
+        if let Some(script) = new.script_id.as_deref()
+            && self.script(script).is_none()
+        {
+            return Err(ApiError::invalid(
+                new.script_field,
+                "Startup script not found",
+                "Startup script not found",
+            ));
+        }
+        let id = self.new_id("ps", ctx.rng);
+        let private_ip = self.private_ip_in(&network, ctx.rng);
         let kind = if new.start_on_create {
             ActionKind::Create
         } else {
@@ -203,9 +248,8 @@ impl Store {
             billing_type: new.billing_type.to_string(),
             size_gb: new.size_gb,
             template_id: new.template_id,
-            network_id: new
-                .network_id
-                .unwrap_or_else(|| DEFAULT_NETWORK_ID.to_string()),
+            base_template: Some(template.base),
+            network_id: network.id,
             private_ip,
             public_ip: PublicIp::None,
             user_id: new.user_id.unwrap_or_else(|| ACCOUNT_USER_ID.to_string()),
@@ -244,8 +288,19 @@ impl Store {
             .position(|m| m.id == id)
             .ok_or_else(ApiError::not_found)?;
         let address = self.address_for(&self.machines[index], ip, ctx)?;
+        let current = &self.machines[index];
+        let moved = match changes.network_id.as_deref() {
+            Some(network) if network != current.network_id => {
+                let network = self.network_for("networkId", network, current.region)?;
+                Some(self.private_ip_in(&network, ctx.rng))
+            }
+            _ => None,
+        };
         let record = &mut self.machines[index];
         changes.apply(record, ctx)?;
+        if let Some(private_ip) = moved {
+            record.private_ip = private_ip;
+        }
         Store::give_ip(&mut self.public_ips, record, ip, address, ctx.now);
         record.modified_ms = Some(ctx.now);
         Ok(record)
@@ -311,6 +366,7 @@ pub(crate) mod tests {
             now: 0,
             step_ms: 100,
             rng,
+            known_templates_only: false,
         };
         let machine = store
             .create(request(), Changes::default(), &mut ctx)
@@ -324,6 +380,7 @@ pub(crate) mod tests {
             now,
             step_ms: 100,
             rng,
+            known_templates_only: false,
         }
     }
 

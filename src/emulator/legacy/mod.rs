@@ -1,9 +1,11 @@
 //! The legacy API (the one `paperspace-node@0.2.4` talks to), at the host root: one small
 //! handler per endpoint. Rules live in `store` and `changes`, what is accepted in
-//! [`params`], the answers' shapes in [`views`]; the gate, extractors and error rendering are
-//! `http`'s, shared with v1.
+//! [`params`], the machines' shapes in [`views`], the other namespaces in `namespaces` and
+//! `scripts`; the gate, extractors and error rendering are `http`'s, shared with v1.
 
+mod namespaces;
 mod params;
+mod scripts;
 pub(crate) mod views;
 
 use crate::api::model::Availability;
@@ -40,6 +42,14 @@ pub(crate) fn router(emulator: Arc<Emulator>) -> Router<Arc<Emulator>> {
         .route("/machines/{machineId}/destroyMachine", post(destroy))
         .route("/machines/{machineId}/updateMachinePublic", post(update))
         .route("/machines/{machineId}/setMachineAccess", post(set_access))
+        .route("/templates/getTemplates", get(namespaces::templates))
+        .route("/networks/getNetworks", get(namespaces::networks))
+        .route("/users/getUsers", get(namespaces::users))
+        .route("/scripts/createScript", post(scripts::create))
+        .route("/scripts/getScripts", get(scripts::list))
+        .route("/scripts/getScript", get(scripts::show))
+        .route("/scripts/getScriptText", get(scripts::text))
+        .route("/scripts/{scriptId}/destroy", post(scripts::destroy))
         .route("/users/login", post(login))
         .route("/apiTokens/createPublic", post(create_api_token));
     api_router(routes, Api::Legacy, emulator)

@@ -128,6 +128,7 @@ pub(crate) fn create_request(p: &Params) -> Result<(NewMachine, Changes), ApiErr
         user_id,
         network_id: opt_string(p, "networkId")?,
         script_id: opt_string(p, "scriptId")?,
+        script_field: "scriptId",
         start_on_create: opt_bool(p, "startOnCreate")?.unwrap_or(true),
         accessor_ids: Vec::new(),
         extras,

@@ -4,23 +4,13 @@ use super::operations as ops;
 use super::params::{self, Paging};
 use super::{Emu, Input, schema, views};
 use crate::api::v1::wire::Event;
+use crate::emulator::clock::format_ms;
 use crate::emulator::http::{Answer, Api, ApiError, PathIds, ok};
 use crate::emulator::store::{ACCOUNT_TEAM_ID, ACCOUNT_USER_ID};
+use crate::emulator::users::{ACCOUNT_CREATED, TEAM_NAME, TEAM_NAMESPACE, email_of};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
-
-/// The account team's name and namespace (a session's `team` has the namespace only; the name
-/// is in the user's memberships: docs/v1.md, "Keys and sessions").
-pub(crate) const TEAM_NAME: &str = "Emulator team";
-pub(crate) const TEAM_NAMESPACE: &str = "emulator";
-/// When the account and its team came to be.
-pub(crate) const ACCOUNT_CREATED: &str = "2024-01-01T00:00:00.000Z";
-
-/// The account user's email, and every user's: `<id>@users.emulator.invalid`.
-pub(crate) fn email_of(user_id: &str) -> String {
-    format!("{user_id}@users.emulator.invalid")
-}
 
 /// `GET /auth/session`: the session of an accepted key; JSON `null` for any other caller,
 /// with 200 (the live behaviour: docs/v1.md, "Keys and sessions").
@@ -112,4 +102,48 @@ pub(super) async fn availability(State(emu): Emu, input: Input) -> Answer {
     let machine_type =
         params::machine_type("machineType", query.get("machineType").unwrap_or_default())?;
     ok(&json!({ "available": emu.availability(region, machine_type) }))
+}
+
+/// `GET /teams/{teamId}/users`: the account team's users (see `users`); another team is not
+/// found. The owner is an admin too; `role=member` lists the others.
+pub(super) async fn team_users(
+    State(emu): Emu,
+    PathIds([team]): PathIds<1>,
+    input: Input,
+) -> Answer {
+    let query = input.checked(&ops::TEAM_USERS)?.query;
+    if team != ACCOUNT_TEAM_ID {
+        return Err(ApiError::not_found());
+    }
+    let paging = Paging::of(&ops::TEAM_USERS, &query)?;
+    let role = query.non_empty("role");
+    // In the order they joined, which is `dtConfirmed`'s.
+    let users = emu.read(|store, _| store.team_users());
+    let items = users
+        .iter()
+        .filter(|u| match role {
+            Some("owner") | Some("admin") => u.is_owner,
+            Some(_) => !u.is_owner,
+            None => true,
+        })
+        .map(|u| {
+            let since = u
+                .since_ms
+                .map_or_else(|| ACCOUNT_CREATED.to_string(), format_ms);
+            json!({
+                "isAdmin": u.is_owner,
+                "isOwner": u.is_owner,
+                "dtConfirmed": since,
+                "user": {
+                    "id": u.id,
+                    "email": email_of(&u.id),
+                    "firstName": u.first_name,
+                    "lastName": u.last_name,
+                    "publicProfileImageUrl": null,
+                    "lastActive": null,
+                },
+            })
+        })
+        .collect();
+    ok(&paging.page(items))
 }

@@ -18,19 +18,22 @@ mod account;
 mod agreement;
 mod ips;
 mod machines;
+mod networks;
 mod operations;
 mod params;
 mod schema;
+mod scripts;
+mod templates;
 mod views;
 
-use crate::emulator::http::{Api, ApiError, api_router};
+use crate::emulator::http::{Api, ApiError, RawBody, api_router};
 use crate::emulator::params::{self as read, Params, Query};
 use crate::emulator::service::Emulator;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
-use axum::routing::{get, patch, put};
+use axum::routing::{get, patch, post, put};
 use schema::Operation;
 use std::sync::Arc;
 
@@ -70,6 +73,40 @@ pub(crate) fn router(emulator: Arc<Emulator>) -> Router<Arc<Emulator>> {
         .route(
             ops::PUBLIC_IPS_ASSIGN.path,
             put(ips::assign).delete(ips::release),
+        )
+        .route(ops::TEAM_USERS.path, get(account::team_users))
+        .route(ops::OS_TEMPLATES_LIST.path, get(templates::list_os))
+        .route(
+            ops::TEMPLATES_LIST.path,
+            get(templates::list).post(templates::create),
+        )
+        .route(
+            ops::TEMPLATES_GET.path,
+            get(templates::show)
+                .put(templates::update)
+                .delete(templates::destroy),
+        )
+        .route(
+            ops::SCRIPTS_LIST.path,
+            get(scripts::list).post(scripts::create),
+        )
+        .route(
+            ops::SCRIPTS_GET.path,
+            get(scripts::show)
+                .put(scripts::update)
+                .delete(scripts::destroy),
+        )
+        .route(ops::SCRIPTS_ASSIGN.path, post(scripts::assign))
+        .route(ops::SCRIPTS_UNASSIGN.path, post(scripts::unassign))
+        .route(
+            ops::NETWORKS_LIST.path,
+            get(networks::list).post(networks::create),
+        )
+        .route(
+            ops::NETWORKS_GET.path,
+            get(networks::show)
+                .put(networks::update)
+                .delete(networks::destroy),
         );
     Router::new().nest("/v1", api_router(routes, Api::V1, emulator))
 }
@@ -103,9 +140,7 @@ impl<S: Send + Sync> FromRequest<S> for Input {
                 let media = v.split(';').next().unwrap_or_default().trim();
                 media.eq_ignore_ascii_case("application/json")
             });
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
         Ok(Input {
             query,
             json_content_type,

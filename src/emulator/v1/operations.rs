@@ -179,6 +179,122 @@ pub(crate) const PUBLIC_IPS_ASSIGN: Operation = with_body(
 pub(crate) const PUBLIC_IPS_RELEASE: Operation =
     op("publicIps-release", Method::Delete, "/public-ips/{ip}");
 
+pub(crate) const TEAM_USERS: Operation = list(
+    "teamMemberships-listByTeamId",
+    "/teams/{teamId}/users",
+    &["dtConfirmed"],
+    &[opt("role", Type::Enum(&["member", "admin", "owner"]))],
+);
+
+pub(crate) const OS_TEMPLATES_LIST: Operation = list(
+    "osTemplates-list",
+    "/os-templates",
+    &["name"],
+    &[opt("name", STR)],
+);
+pub(crate) const TEMPLATES_LIST: Operation = list(
+    "customTemplates-list",
+    "/custom-templates",
+    &["dtCreated", "name"],
+    &[opt("name", STR), opt("machineId", STR)],
+);
+pub(crate) const TEMPLATES_GET: Operation =
+    op("customTemplates-get", Method::Get, "/custom-templates/{id}");
+pub(crate) const TEMPLATES_CREATE: Operation = with_body(
+    "customTemplates-create",
+    Method::Post,
+    "/custom-templates",
+    &[req("name", STR), req("machineId", STR)],
+);
+pub(crate) const TEMPLATES_UPDATE: Operation = with_body(
+    "customTemplates-update",
+    Method::Put,
+    "/custom-templates/{id}",
+    &[req("name", STR)],
+);
+pub(crate) const TEMPLATES_DELETE: Operation = op(
+    "customTemplates-delete",
+    Method::Delete,
+    "/custom-templates/{id}",
+);
+
+pub(crate) const SCRIPTS_LIST: Operation = list(
+    "startupScripts-list",
+    "/startup-scripts",
+    &["dtCreated", "name"],
+    &[opt("name", STR)],
+);
+pub(crate) const SCRIPTS_GET: Operation =
+    op("startupScripts-get", Method::Get, "/startup-scripts/{id}");
+pub(crate) const SCRIPTS_CREATE: Operation = with_body(
+    "startupScripts-create",
+    Method::Post,
+    "/startup-scripts",
+    &[
+        req("name", STR),
+        req("script", STR),
+        opt("isRunOnce", Type::Bool),
+    ],
+);
+pub(crate) const SCRIPTS_UPDATE: Operation = with_body(
+    "startupScripts-update",
+    Method::Put,
+    "/startup-scripts/{id}",
+    &[
+        opt("name", STR),
+        opt("script", STR),
+        opt("isRunOnce", Type::Bool),
+        opt("isEnabled", Type::Bool),
+    ],
+);
+pub(crate) const SCRIPTS_DELETE: Operation = op(
+    "startupScripts-delete",
+    Method::Delete,
+    "/startup-scripts/{id}",
+);
+pub(crate) const SCRIPTS_ASSIGN: Operation = with_body(
+    "startupScripts-assign",
+    Method::Post,
+    "/startup-scripts/{id}/assign",
+    &[req("machineId", STR)],
+);
+pub(crate) const SCRIPTS_UNASSIGN: Operation = with_body(
+    "startupScripts-unassign",
+    Method::Post,
+    "/startup-scripts/{id}/unassign",
+    &[req("machineId", STR)],
+);
+
+pub(crate) const NETWORKS_LIST: Operation = list(
+    "privateNetworks-list",
+    "/private-networks",
+    &["dtCreated", "name"],
+    &[opt("name", STR), opt("region", Type::Region)],
+);
+pub(crate) const NETWORKS_GET: Operation =
+    op("privateNetworks-get", Method::Get, "/private-networks/{id}");
+pub(crate) const NETWORKS_CREATE: Operation = with_body(
+    "privateNetworks-create",
+    Method::Post,
+    "/private-networks",
+    &[
+        req("name", STR),
+        req("region", Type::Region),
+        opt("migrateMachines", Type::Bool),
+    ],
+);
+pub(crate) const NETWORKS_UPDATE: Operation = with_body(
+    "privateNetworks-update",
+    Method::Put,
+    "/private-networks/{id}",
+    &[opt("name", STR)],
+);
+pub(crate) const NETWORKS_DELETE: Operation = op(
+    "privateNetworks-delete",
+    Method::Delete,
+    "/private-networks/{id}",
+);
+
 /// Every operation served, for the test that holds them to the document.
 #[cfg(test)]
 pub(crate) const ALL: &[&Operation] = &[
@@ -202,4 +318,23 @@ pub(crate) const ALL: &[&Operation] = &[
     &PUBLIC_IPS_CLAIM,
     &PUBLIC_IPS_ASSIGN,
     &PUBLIC_IPS_RELEASE,
+    &TEAM_USERS,
+    &OS_TEMPLATES_LIST,
+    &TEMPLATES_LIST,
+    &TEMPLATES_GET,
+    &TEMPLATES_CREATE,
+    &TEMPLATES_UPDATE,
+    &TEMPLATES_DELETE,
+    &SCRIPTS_LIST,
+    &SCRIPTS_GET,
+    &SCRIPTS_CREATE,
+    &SCRIPTS_UPDATE,
+    &SCRIPTS_DELETE,
+    &SCRIPTS_ASSIGN,
+    &SCRIPTS_UNASSIGN,
+    &NETWORKS_LIST,
+    &NETWORKS_GET,
+    &NETWORKS_CREATE,
+    &NETWORKS_UPDATE,
+    &NETWORKS_DELETE,
 ];

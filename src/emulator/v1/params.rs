@@ -158,6 +158,7 @@ pub(crate) fn create_request(p: &Params) -> Result<(NewMachine, Changes), ApiErr
         user_id: None,
         network_id: settings.network_id.take(),
         script_id: string(p, "startupScriptId"),
+        script_field: "startupScriptId",
         start_on_create: boolean(p, "startOnCreate").unwrap_or(true),
         accessor_ids,
         extras,

@@ -173,7 +173,7 @@ pub(crate) fn accessor(user_id: &str, dt_deleted: Option<String>) -> Accessor {
     Accessor {
         user: AccessorUser {
             id: user_id.to_string(),
-            email: super::account::email_of(user_id),
+            email: crate::emulator::users::email_of(user_id),
         },
         dt_deleted,
     }

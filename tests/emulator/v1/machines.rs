@@ -48,7 +48,9 @@ async fn create_answers_the_create_event_and_a_full_v1_machine() {
     assert_eq!(m["accelerators"][0]["count"], 1);
     assert_eq!(m["publicIpType"], "static");
     assert!(m["publicIp"].as_str().unwrap().starts_with("172.83."));
-    assert!(m["privateIp"].as_str().unwrap().starts_with("10.64."));
+    // On the region's default network, with an address of it.
+    assert_eq!(m["networkId"], "nemul8r2");
+    assert!(m["privateIp"].as_str().unwrap().starts_with("10.66."));
     assert_eq!(m["autoSnapshotEnabled"], true);
     assert_eq!(m["autoSnapshotFrequency"], "daily");
     assert_eq!(m["autoSnapshotSaveCount"], 3);

@@ -1,10 +1,18 @@
 //! The emulator's v1 API (`/v1`, `Authorization: Bearer`) over real HTTP: machines
-//! (`machines`), what the document refuses and how (`requests`), and the account's session,
-//! machine types and public IPs (`account`).
+//! (`machines`), what the document refuses and how (`requests`), the account's session,
+//! machine types and public IPs (`account`), templates (`templates`), scripts, networks and
+//! team users (`resources`), and every answer against the document's schemas (`shapes`, with
+//! the check in `schema_check`).
 
 mod account;
 mod machines;
 mod requests;
+mod resources;
+mod schema_check;
+mod shapes;
+mod templates;
+
+pub use schema_check::assert_answers;
 
 pub use crate::common::*;
 pub use reqwest::Method;
@@ -128,6 +136,14 @@ pub fn assert_refused(reply: &Reply, message: &str, details: Value) {
     assert_eq!(reply.status, 400);
 }
 
+/// The body of a 200 answer of `method path` (the document's path), checked against the
+/// document's schema of that answer.
+pub fn valid(reply: Reply, method: &str, path: &str) -> Value {
+    let body = ok(reply);
+    assert_answers(method, path, &body);
+    body
+}
+
 /// A v1 request with a body, as JSON.
 pub async fn send(emu: &Emu, method: Method, path: impl AsRef<str>, body: Value) -> Reply {
     v1(emu, method, path, Some(KEY), Some(body)).await
@@ -145,6 +161,13 @@ pub fn pluck(page: &Value, pointer: &str) -> Vec<Value> {
         .iter()
         .map(|item| item.pointer(pointer).cloned().unwrap_or(Value::Null))
         .collect()
+}
+
+/// A legacy list's items (`GET` of a legacy route, as an array).
+pub async fn legacy_list(emu: &Emu, path: &str) -> Vec<Value> {
+    let reply = emu.get(path).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    reply.body.as_array().unwrap().clone()
 }
 
 /// The id of a machine an answer carries (`{event, data}` or the machine itself).
