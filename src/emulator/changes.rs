@@ -50,18 +50,26 @@ impl Changes {
         {
             let state = record.state_at(ctx.now);
             if state != MachineState::Off {
-                return Err(ApiError::bad_request(format!(
-                    "machineType can only be changed while the machine is off (it is {state})"
-                )));
+                return Err(ApiError::invalid(
+                    "machineType",
+                    format!(
+                        "machineType can only be changed while the machine is off (it is {state})"
+                    ),
+                    "The machine must be off",
+                ));
             }
         }
         if let Some(size) = self.size_gb
             && size < record.size_gb
         {
-            return Err(ApiError::bad_request(format!(
-                "Invalid diskSize {size}: disks can only grow (now {} GB)",
-                record.size_gb
-            )));
+            return Err(ApiError::invalid(
+                "diskSize",
+                format!(
+                    "Invalid diskSize {size}: disks can only grow (now {} GB)",
+                    record.size_gb
+                ),
+                format!("Must be at least {} GB", record.size_gb),
+            ));
         }
 
         if let Some(name) = self.name {

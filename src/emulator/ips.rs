@@ -227,7 +227,7 @@ mod tests {
         assert!(store.ip_holder(&ip).is_none());
         store.assign_ip(&ip, Some(&id), &mut ctx).unwrap();
         assert_eq!(store.ip_holder(&ip).unwrap().id, id);
-        store.destroy(&id).unwrap();
+        store.destroy(&id, &mut ctx).unwrap();
         assert_eq!(
             store.public_ips.len(),
             1,

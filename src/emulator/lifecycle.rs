@@ -23,6 +23,16 @@ pub(crate) enum ActionKind {
     Restart,
     /// A custom template made of the machine.
     TemplateCreate,
+    SnapshotCreate,
+    SnapshotDelete,
+    /// A snapshot restored onto the machine, which was off: upgrading for a step, then off.
+    SnapshotRestore,
+    /// A new machine type or a bigger disk while off: upgrading for a step, then off.
+    Upgrade,
+    /// A bigger disk while the machine runs: its state is left alone.
+    OnlineUpgrade,
+    /// A move to another network.
+    Migrate,
 }
 
 impl ActionKind {
@@ -34,12 +44,24 @@ impl ActionKind {
             ActionKind::Stop => "stop",
             ActionKind::Restart => "restart",
             ActionKind::TemplateCreate => "template-create",
+            ActionKind::SnapshotCreate => "snapshot-create",
+            ActionKind::SnapshotDelete => "snapshot-delete",
+            ActionKind::SnapshotRestore => "snapshot-restore",
+            ActionKind::Upgrade | ActionKind::OnlineUpgrade => "vm-upgrade",
+            ActionKind::Migrate => "vm-migrate",
         }
     }
 
     /// Whether the action moves the machine through states.
     fn moves(self) -> bool {
-        !matches!(self, ActionKind::TemplateCreate)
+        !matches!(
+            self,
+            ActionKind::TemplateCreate
+                | ActionKind::SnapshotCreate
+                | ActionKind::SnapshotDelete
+                | ActionKind::OnlineUpgrade
+                | ActionKind::Migrate
+        )
     }
 }
 
@@ -88,7 +110,17 @@ impl Action {
                 (MachineState::Restarting, step),
                 (MachineState::Ready, None),
             ],
-            (ActionKind::TemplateCreate, _) => Vec::new(),
+            (ActionKind::SnapshotRestore | ActionKind::Upgrade, _) => {
+                vec![(MachineState::Upgrading, step), (MachineState::Off, None)]
+            }
+            (
+                ActionKind::TemplateCreate
+                | ActionKind::SnapshotCreate
+                | ActionKind::SnapshotDelete
+                | ActionKind::OnlineUpgrade
+                | ActionKind::Migrate,
+                _,
+            ) => Vec::new(),
         }
     }
 
@@ -160,7 +192,8 @@ pub(crate) fn state_at(actions: &[Action], now: i64) -> MachineState {
         .unwrap_or(MachineState::Off)
 }
 
-/// States that bill machine time: everything between leaving `off` and getting back to it.
+/// States that bill machine time: everything between leaving `off` and getting back to it
+/// (an upgrade happens while the machine is off, so it is not one of them).
 pub(crate) fn is_running(state: &MachineState) -> bool {
     matches!(
         state,
@@ -169,7 +202,6 @@ pub(crate) fn is_running(state: &MachineState) -> bool {
             | MachineState::Ready
             | MachineState::Restarting
             | MachineState::Stopping
-            | MachineState::Upgrading
     )
 }
 

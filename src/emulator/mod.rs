@@ -21,7 +21,9 @@
 //! `GET /v1/machine-events[/{id}]`, `GET /v1/machine-availability`,
 //! `GET/POST /v1/public-ips`, `PUT/DELETE /v1/public-ips/{ip}`, `GET /v1/os-templates`,
 //! `/v1/custom-templates[/{id}]`, `/v1/startup-scripts[/{id}[/assign|/unassign]]`,
-//! `/v1/private-networks[/{id}]` and `GET /v1/teams/{teamId}/users`, authenticated by
+//! `/v1/private-networks[/{id}]`, `GET /v1/teams/{teamId}/users`,
+//! `GET /v1/machines/{id}/desktop`, `/v1/snapshots[/{id}[/restore]]` and
+//! `/v1/shared-drives[/{id}]`, authenticated by
 //! `Authorization: Bearer <key>` (same keys as `x-api-key`; the session answers `null` to any
 //! other caller). Every request is checked against the v1 document's declaration of its
 //! operation (`v1::operations`) and refused as the live service refuses it:
@@ -35,7 +37,8 @@
 //! operations) with `record` (the stored machine, the emulator's own type), `changes`
 //! (the one update path), `power` (start, stop, restart), and the account's other resources:
 //! `ips` (public IPs), `templates` (the OS catalogue and custom templates), `scripts`,
-//! `networks` and `users` (the team); then `lifecycle`, `catalog`, `clock`, `faults`,
+//! `networks`, `snapshots`, `drives` (shared drives) and `users` (the team); then
+//! `lifecycle` (every action's states and event), `catalog`, `clock`, `faults`,
 //! `service` (locking and durable commits), `persist` (the state file) and `multipart` (the
 //! legacy script upload); `control` is the control API.
 //!
@@ -46,8 +49,8 @@
 //! # Control API (no API key; never affected by injected faults)
 //! * `GET /__emulator/state`: the whole state (`machines` rendered now with events, and the
 //!   raw `store` that the state file holds), plus the current `faults`.
-//! * `POST /__emulator/reset`: forget every machine, issued key, token and availability
-//!   override, and clear faults back to the command-line settings. `204`.
+//! * `POST /__emulator/reset`: forget every machine and account resource, issued key, token
+//!   and availability override, and clear faults back to the command-line settings. `204`.
 //! * `GET /__emulator/faults`: the current fault settings.
 //! * `POST /__emulator/faults`: change them; each field is optional and replaces only itself:
 //!   `{"latencyMs": 200, "errorRate": 0.05, "status": 503, "count": 3, "retryAfter": 2,
@@ -73,6 +76,7 @@ mod changes;
 mod clock;
 mod config;
 mod control;
+mod drives;
 mod faults;
 mod http;
 mod ips;
@@ -86,6 +90,7 @@ mod power;
 mod record;
 mod scripts;
 mod service;
+mod snapshots;
 mod store;
 mod templates;
 mod users;

@@ -211,6 +211,12 @@ impl Store {
                 "Private network {id} still has {machines} machine(s) on it"
             )));
         }
+        let drives = self.drives.iter().filter(|d| d.network_id == id).count();
+        if drives > 0 {
+            return Err(ApiError::bad_request(format!(
+                "Private network {id} still has {drives} shared drive(s) on it"
+            )));
+        }
         Ok(self.private_networks.remove(index))
     }
 }

@@ -11,6 +11,11 @@ fn provisioning() -> ApiError {
     ApiError::bad_request("Machine is being provisioned")
 }
 
+/// A machine being resized or restored (inferred wording, after the live texts below).
+fn upgrading() -> ApiError {
+    ApiError::bad_request("This machine is currently upgrading.")
+}
+
 /// How a power action that would change nothing is answered: the legacy API did nothing and
 /// succeeded (docs/compatibility.md keeps that promise); the live service refuses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +61,7 @@ impl Store {
                 Ok(())
             }
             MachineState::Provisioning => Err(provisioning()),
+            MachineState::Upgrading => Err(upgrading()),
             MachineState::Stopping => Err(ApiError::bad_request(
                 "Machine is stopping; start it again once it is off",
             )),
@@ -63,7 +69,7 @@ impl Store {
             MachineState::ServiceReady | MachineState::Ready | MachineState::Restarting => {
                 nothing_to_do(no_op, ALREADY_RUNNING)
             }
-            _ => Ok(()),
+            MachineState::Unknown(_) => Ok(()),
         }
     }
 
@@ -75,6 +81,7 @@ impl Store {
             MachineState::Off => nothing_to_do(no_op, ALREADY_OFF),
             MachineState::Stopping => nothing_to_do(no_op, CURRENTLY_STOPPING),
             MachineState::Provisioning => Err(provisioning()),
+            MachineState::Upgrading => Err(upgrading()),
             _ => {
                 push_action(record, ActionKind::Stop, ctx, None);
                 Ok(())

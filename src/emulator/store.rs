@@ -5,13 +5,16 @@
 
 use super::catalog::TypeSpec;
 use super::changes::Changes;
+use super::drives::DriveRecord;
 use super::http::ApiError;
 use super::ips::PublicIpRecord;
 use super::lifecycle::{Action, ActionKind};
 use super::networks::{NetworkRecord, default_network};
 use super::record::{AutoShutdown, MachineRecord, PublicIp};
 use super::scripts::ScriptRecord;
-use super::templates::TemplateRecord;
+use super::snapshots::SnapshotRecord;
+use super::templates::{TemplateRecord, check_machine_type, runs_on};
+use crate::vocab::MachineState;
 use crate::vocab::Region;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -50,6 +53,24 @@ pub(crate) struct Store {
     /// The account's private networks, in creation order (see `networks`).
     #[serde(default)]
     pub private_networks: Vec<NetworkRecord>,
+    /// The machines' snapshots, in creation order (see `snapshots`).
+    #[serde(default)]
+    pub snapshots: Vec<SnapshotRecord>,
+    /// The account's shared drives, in creation order (see `drives`).
+    #[serde(default)]
+    pub drives: Vec<DriveRecord>,
+    /// The `deactivate` events of deleted machines, oldest first: what is left of them.
+    #[serde(default)]
+    pub deactivations: Vec<Deactivation>,
+}
+
+/// A machine's deletion, as its `deactivate` event: done at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Deactivation {
+    pub handle: String,
+    pub machine_id: String,
+    pub at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,6 +204,8 @@ impl Store {
             || super::templates::os_template(id).is_some()
             || self.scripts.iter().any(|s| s.id == id)
             || self.private_networks.iter().any(|n| n.id == id)
+            || self.snapshots.iter().any(|s| s.id == id)
+            || self.drives.iter().any(|d| d.id == id)
     }
 
     /// A fresh id: `prefix` and seven random letters or digits.
@@ -203,16 +226,6 @@ impl Store {
         settings: Changes,
         ctx: &mut Ctx,
     ) -> Result<&MachineRecord, ApiError> {
-        if !new.machine_type.sold_in(new.region) {
-            return Err(ApiError::invalid(
-                "machineType",
-                format!(
-                    "Machine type {} is not sold in {}",
-                    new.machine_type.name, new.region.name
-                ),
-                format!("Not sold in {}", new.region.code),
-            ));
-        }
         let template = self.resolve_template(
             &new.template_id,
             new.machine_type,
@@ -270,11 +283,16 @@ impl Store {
         let address = self.address_for(&record, ip, ctx)?;
         settings.apply(&mut record, ctx)?;
         Store::give_ip(&mut self.public_ips, &mut record, ip, address, ctx.now);
+        if record.create_extras.get("takeInitialSnapshot") == Some(&Value::Bool(true)) {
+            self.initial_snapshot(&mut record, ctx);
+        }
         self.machines.push(record);
         Ok(&self.machines[self.machines.len() - 1])
     }
 
-    /// Change a machine's settings.
+    /// Change a machine's settings. A new machine type or a bigger disk is a resize (a
+    /// `vm-upgrade` event; an off machine is upgrading for a step), another network a move
+    /// (a `vm-migrate` event, and an address of that network).
     pub(crate) fn update(
         &mut self,
         id: &str,
@@ -296,23 +314,49 @@ impl Store {
             }
             _ => None,
         };
+        let new_type = changes.machine_type.filter(|t| *t != current.machine_type);
+        if let Some(spec) = new_type {
+            let base = current.base();
+            check_machine_type(&current.template_id, runs_on(base), spec, current.region)?;
+        }
+        if let Some(snapshot) = changes.restore_point_snapshot_id.as_deref() {
+            self.check_restore_point(id, snapshot)?;
+        }
+        let resized = new_type.is_some() || changes.size_gb.is_some_and(|s| s > current.size_gb);
+        let was_off = current.state_at(ctx.now) == MachineState::Off;
         let record = &mut self.machines[index];
         changes.apply(record, ctx)?;
         if let Some(private_ip) = moved {
             record.private_ip = private_ip;
+            push_action(record, ActionKind::Migrate, ctx, None);
+        }
+        if resized {
+            let kind = if was_off {
+                ActionKind::Upgrade
+            } else {
+                ActionKind::OnlineUpgrade
+            };
+            push_action(record, kind, ctx, None);
         }
         Store::give_ip(&mut self.public_ips, record, ip, address, ctx.now);
         record.modified_ms = Some(ctx.now);
         Ok(record)
     }
 
-    /// Destroy: the machine is gone at once (404 afterwards); answers what it was.
-    pub(crate) fn destroy(&mut self, id: &str) -> Result<MachineRecord, ApiError> {
+    /// Destroy: the machine is gone at once (404 afterwards), its snapshots with it; its
+    /// `deactivate` event stays. Answers what it was.
+    pub(crate) fn destroy(&mut self, id: &str, ctx: &mut Ctx) -> Result<MachineRecord, ApiError> {
         let index = self
             .machines
             .iter()
             .position(|m| m.id == id)
             .ok_or_else(ApiError::not_found)?;
+        self.snapshots.retain(|s| s.machine_id != id);
+        self.deactivations.push(Deactivation {
+            handle: new_handle(ctx.rng),
+            machine_id: id.to_string(),
+            at_ms: ctx.now,
+        });
         Ok(self.machines.remove(index))
     }
 
@@ -419,8 +463,12 @@ pub(crate) mod tests {
                 .status,
             404
         );
-        store.destroy(&id).unwrap();
-        assert_eq!(store.destroy(&id).unwrap_err().status, 404);
+        store.destroy(&id, &mut at(0, &mut rng)).unwrap();
+        assert_eq!(
+            store.destroy(&id, &mut at(0, &mut rng)).unwrap_err().status,
+            404
+        );
+        assert_eq!(store.deactivations.len(), 1);
         assert!(store.machines.is_empty());
     }
 

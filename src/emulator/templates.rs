@@ -149,8 +149,41 @@ pub(crate) struct TemplateRecord {
 impl TemplateRecord {
     /// The machine types it runs on: its OS template's.
     pub(crate) fn runs_on(&self) -> RunsOn {
-        os_template(&self.base).map_or(RunsOn::Every, |b| b.runs_on)
+        runs_on(&self.base)
     }
+}
+
+/// The machine types a machine running `base` may have.
+pub(crate) fn runs_on(base: &str) -> RunsOn {
+    os_template(base).map_or(RunsOn::Every, |t| t.runs_on)
+}
+
+/// `spec` for a machine of `region` made from `template` (which `runs_on`): a type sold
+/// there, and one the template runs on.
+pub(crate) fn check_machine_type(
+    template: &str,
+    runs_on: RunsOn,
+    spec: &TypeSpec,
+    region: &Region,
+) -> Result<(), ApiError> {
+    if !spec.sold_in(region) {
+        return Err(ApiError::invalid(
+            "machineType",
+            format!("Machine type {} is not sold in {}", spec.name, region.name),
+            format!("Not sold in {}", region.code),
+        ));
+    }
+    if !runs_on.allows(spec) {
+        return Err(ApiError::invalid(
+            "machineType",
+            format!(
+                "Template {template} does not run on machine type {}",
+                spec.name
+            ),
+            format!("Template {template} does not run on this machine type"),
+        ));
+    }
+    Ok(())
 }
 
 /// What a create's `templateId` names.
@@ -173,7 +206,8 @@ impl Store {
     }
 
     /// The template a machine is created from, if it may be: it exists (or unknown ids are
-    /// accepted), runs on `spec`, is in `region` and fits in `size_gb`.
+    /// accepted), `spec` is sold in `region` and the template runs on it, the template is in
+    /// `region` and fits in `size_gb`.
     pub(crate) fn resolve_template(
         &self,
         id: &str,
@@ -206,13 +240,7 @@ impl Store {
                 runs_on: RunsOn::Every,
             }
         };
-        if !resolved.runs_on.allows(spec) {
-            return Err(ApiError::invalid(
-                "machineType",
-                format!("Template {id} does not run on machine type {}", spec.name),
-                format!("Template {id} does not run on this machine type"),
-            ));
-        }
+        check_machine_type(id, resolved.runs_on, spec, region)?;
         if let Some(home) = resolved.region.filter(|home| *home != region) {
             return Err(ApiError::invalid(
                 "templateId",

@@ -94,7 +94,7 @@ async fn restart(State(emu): Emu, PathIds([id]): MachineId, _: Body) -> Answer {
 async fn destroy(State(emu): Emu, PathIds([id]): MachineId, Body(p): Body) -> Answer {
     let release = read::opt_bool(&p, "releasePublicIp")?.unwrap_or(false);
     emu.mutate(|store, ctx| {
-        let record = store.destroy(&id)?;
+        let record = store.destroy(&id, ctx)?;
         if let (true, Some(address)) = (release, record.static_address()) {
             store.release_ip(address, ctx.now)?;
         }

@@ -3,7 +3,6 @@
 use super::operations as ops;
 use super::params::{self, Paging};
 use super::{Emu, Input, schema, views};
-use crate::api::v1::wire::Event;
 use crate::emulator::clock::format_ms;
 use crate::emulator::http::{Answer, Api, ApiError, PathIds, ok};
 use crate::emulator::store::{ACCOUNT_TEAM_ID, ACCOUNT_USER_ID};
@@ -64,21 +63,11 @@ pub(super) async fn list_events(State(emu): Emu, input: Input) -> Answer {
     let query = input.checked(&ops::EVENTS_LIST)?.query;
     let paging = Paging::of(&ops::EVENTS_LIST, &query)?;
     let machine_id = query.non_empty("machineId");
-    let events = emu.read(|store, now| {
-        let records = match machine_id {
-            Some(id) => vec![store.find(id)?],
-            None => store.machines.iter().collect(),
-        };
-        let mut events: Vec<(i64, Event)> = records
-            .into_iter()
-            .flat_map(|record| views::events(record, now))
-            .collect();
-        events.sort_by_key(|(started, _)| *started);
-        Some(events.into_iter().map(|(_, e)| e).collect::<Vec<_>>())
-    });
+    let events = emu.read(|store, now| views::all_events(store, machine_id, now));
     ok(&paging.page(events.ok_or_else(ApiError::not_found)?))
 }
 
+/// One event, of any machine, deleted ones included.
 pub(super) async fn show_event(
     State(emu): Emu,
     PathIds([handle]): PathIds<1>,
@@ -86,11 +75,9 @@ pub(super) async fn show_event(
 ) -> Answer {
     input.checked(&ops::EVENTS_GET)?;
     let found = emu.read(|store, now| {
-        store
-            .machines
-            .iter()
-            .flat_map(|record| views::events(record, now))
-            .map(|(_, e)| e)
+        views::all_events(store, None, now)
+            .unwrap_or_default()
+            .into_iter()
             .find(|e| e.id.as_deref() == Some(handle.as_str()))
     });
     ok(&found.ok_or_else(ApiError::not_found)?)

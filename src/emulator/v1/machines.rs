@@ -11,6 +11,7 @@ use crate::emulator::power::NoOp;
 use crate::emulator::service::Emulator;
 use crate::emulator::store::{Ctx, Store};
 use axum::extract::State;
+use axum::http::StatusCode;
 
 pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
     let input = input.checked(&ops::MACHINES_CREATE)?;
@@ -18,8 +19,10 @@ pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
     let answer = emu
         .mutate(|store, ctx| {
             let record = store.create(new, settings, ctx)?;
+            // The create event (an initial snapshot's comes after it).
+            let create = views::events(record, ctx.now).into_iter().next();
             Ok(ActionAnswer {
-                event: views::newest_event(record, ctx.now),
+                event: create.map(|(_, event)| event),
                 data: Some(views::machine(record, ctx.now)),
             })
         })
@@ -71,9 +74,14 @@ pub(super) async fn update(State(emu): Emu, PathIds([id]): MachineId, input: Inp
     let changes = params::update_request(&input.body)?;
     let answer = emu
         .mutate(|store, ctx| {
+            let before = store.find(&id).map_or(0, |r| r.actions.len());
             let record = store.update(&id, changes, ctx)?;
+            // The event of a resize or move, when there was one.
+            let event = (record.actions.len() > before)
+                .then(|| views::newest_event(record, ctx.now))
+                .flatten();
             Ok(views::UpdateAnswer {
-                event: None,
+                event,
                 data: views::machine(record, ctx.now),
             })
         })
@@ -87,11 +95,11 @@ pub(super) async fn destroy(State(emu): Emu, PathIds([id]): MachineId, input: In
     input.checked(&ops::MACHINES_DELETE)?;
     let answer = emu
         .mutate(|store, ctx| {
-            let record = store.destroy(&id)?;
+            let record = store.destroy(&id, ctx)?;
             let mut data = views::machine(&record, ctx.now);
             data.dt_deleted = Some(format_ms(ctx.now));
             Ok(ActionAnswer {
-                event: Some(views::instant_event("deactivate", &id, ctx)),
+                event: store.deactivations.last().map(views::deactivation),
                 data: Some(data),
             })
         })
@@ -145,6 +153,24 @@ pub(super) async fn restart(State(emu): Emu, PathIds([id]): MachineId, input: In
         store.restart(&id, ctx, NoOp::Refused)
     })
     .await
+}
+
+/// The desktop of a machine with a desktop agent; a headless one has none, and answers 404
+/// (inferred: the live answer for a Linux server is not in any source).
+pub(super) async fn desktop(State(emu): Emu, PathIds([id]): MachineId, input: Input) -> Answer {
+    input.checked(&ops::DESKTOP)?;
+    let found = emu.read(|store, now| {
+        store
+            .find(&id)
+            .map(|record| (record.agent_type(), views::desktop(record, now)))
+    });
+    match found.ok_or_else(ApiError::not_found)? {
+        (_, Some(desktop)) => ok(&desktop),
+        (agent, None) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("This machine has no desktop (its agent is {agent})"),
+        )),
+    }
 }
 
 // ---------------------------------------------------------------------------------------

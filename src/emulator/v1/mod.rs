@@ -12,6 +12,10 @@
 //! `Content-Type: application/json` and an empty body is refused; a power action that would
 //! change nothing is refused (`power`); list `name` filters match parts of names; an unknown
 //! key gets a `null` session; public IPs are the account's (`ips`).
+//!
+//! Handlers by resource: `machines` (with power actions, accessors and the desktop),
+//! `account` (session, events, availability, team users), `ips`, `templates`, `scripts`,
+//! `networks`, and `storage` (snapshots and shared drives).
 
 mod account;
 #[cfg(test)]
@@ -23,6 +27,7 @@ mod operations;
 mod params;
 mod schema;
 mod scripts;
+mod storage;
 mod templates;
 mod views;
 
@@ -55,6 +60,7 @@ pub(crate) fn router(emulator: Arc<Emulator>) -> Router<Arc<Emulator>> {
                 .put(machines::update)
                 .delete(machines::destroy),
         )
+        .route(ops::DESKTOP.path, get(machines::desktop))
         .route(ops::MACHINES_START.path, patch(machines::start))
         .route(ops::MACHINES_STOP.path, patch(machines::stop))
         .route(ops::MACHINES_RESTART.path, patch(machines::restart))
@@ -107,6 +113,27 @@ pub(crate) fn router(emulator: Arc<Emulator>) -> Router<Arc<Emulator>> {
             get(networks::show)
                 .put(networks::update)
                 .delete(networks::destroy),
+        )
+        .route(
+            ops::SNAPSHOTS_LIST.path,
+            get(storage::list_snapshots).post(storage::create_snapshot),
+        )
+        .route(
+            ops::SNAPSHOTS_GET.path,
+            get(storage::show_snapshot)
+                .put(storage::update_snapshot)
+                .delete(storage::delete_snapshot),
+        )
+        .route(ops::SNAPSHOTS_RESTORE.path, post(storage::restore_snapshot))
+        .route(
+            ops::DRIVES_LIST.path,
+            get(storage::list_drives).post(storage::create_drive),
+        )
+        .route(
+            ops::DRIVES_GET.path,
+            get(storage::show_drive)
+                .put(storage::update_drive)
+                .delete(storage::delete_drive),
         );
     Router::new().nest("/v1", api_router(routes, Api::V1, emulator))
 }

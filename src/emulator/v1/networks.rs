@@ -43,7 +43,7 @@ pub(super) async fn list(State(emu): Emu, input: Input) -> Answer {
     let paging = Paging::of(&ops::NETWORKS_LIST, &query)?;
     let region = params::region_filter(&query)?;
     let name = query.non_empty("name");
-    let mut items: Vec<Network> = emu.read(|store, _| {
+    let items: Vec<Network> = emu.read(|store, _| {
         store
             .networks()
             .into_iter()
@@ -51,10 +51,8 @@ pub(super) async fn list(State(emu): Emu, input: Input) -> Answer {
             .filter(|n| region.is_none_or(|r| n.region == r) && name_matches(&n.name, name))
             .collect()
     });
-    if paging.order_by == "name" {
-        items.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    ok(&paging.page(items.iter().map(network).collect()))
+    let page = paging.page_named(items.iter().map(network).collect(), |n| &n.name);
+    ok(&page)
 }
 
 pub(super) async fn show(State(emu): Emu, PathIds([id]): PathIds<1>, input: Input) -> Answer {

@@ -295,6 +295,64 @@ pub(crate) const NETWORKS_DELETE: Operation = op(
     "/private-networks/{id}",
 );
 
+pub(crate) const DESKTOP: Operation =
+    op("machines-getDesktop", Method::Get, "/machines/{id}/desktop");
+
+pub(crate) const SNAPSHOTS_LIST: Operation = list(
+    "snapshots-list",
+    "/snapshots",
+    &["dtCreated", "name"],
+    &[opt("machineId", STR)],
+);
+pub(crate) const SNAPSHOTS_GET: Operation = op("snapshots-get", Method::Get, "/snapshots/{id}");
+pub(crate) const SNAPSHOTS_CREATE: Operation = with_body(
+    "snapshots-create",
+    Method::Post,
+    "/snapshots",
+    &[req("name", STR), req("machineId", STR)],
+);
+pub(crate) const SNAPSHOTS_UPDATE: Operation = with_body(
+    "snapshots-update",
+    Method::Put,
+    "/snapshots/{id}",
+    &[opt("name", STR)],
+);
+pub(crate) const SNAPSHOTS_DELETE: Operation =
+    op("snapshots-delete", Method::Delete, "/snapshots/{id}");
+pub(crate) const SNAPSHOTS_RESTORE: Operation = with_body(
+    "snapshots-restore",
+    Method::Post,
+    "/snapshots/{id}/restore",
+    &[opt("createSnapshotBeforeRestore", Type::Bool)],
+);
+
+pub(crate) const DRIVES_LIST: Operation = list(
+    "sharedDrives-list",
+    "/shared-drives",
+    &["dtCreated", "name"],
+    &[opt("name", STR), opt("region", STR)],
+);
+pub(crate) const DRIVES_GET: Operation = op("sharedDrives-get", Method::Get, "/shared-drives/{id}");
+pub(crate) const DRIVES_CREATE: Operation = with_body(
+    "sharedDrives-create",
+    Method::Post,
+    "/shared-drives",
+    &[
+        req("name", STR),
+        req("size", Type::DiskSize),
+        req("region", STR),
+        req("networkId", STR),
+    ],
+);
+pub(crate) const DRIVES_UPDATE: Operation = with_body(
+    "sharedDrives-update",
+    Method::Put,
+    "/shared-drives/{id}",
+    &[opt("name", STR)],
+);
+pub(crate) const DRIVES_DELETE: Operation =
+    op("sharedDrives-delete", Method::Delete, "/shared-drives/{id}");
+
 /// Every operation served, for the test that holds them to the document.
 #[cfg(test)]
 pub(crate) const ALL: &[&Operation] = &[
@@ -337,4 +395,16 @@ pub(crate) const ALL: &[&Operation] = &[
     &NETWORKS_CREATE,
     &NETWORKS_UPDATE,
     &NETWORKS_DELETE,
+    &DESKTOP,
+    &SNAPSHOTS_LIST,
+    &SNAPSHOTS_GET,
+    &SNAPSHOTS_CREATE,
+    &SNAPSHOTS_UPDATE,
+    &SNAPSHOTS_DELETE,
+    &SNAPSHOTS_RESTORE,
+    &DRIVES_LIST,
+    &DRIVES_GET,
+    &DRIVES_CREATE,
+    &DRIVES_UPDATE,
+    &DRIVES_DELETE,
 ];

@@ -36,7 +36,7 @@ fn word(p: &Params, key: &str, words: &[&'static str]) -> Option<&'static str> {
 }
 
 /// A number the service keeps whole (GB, hours, counts): at least 0 (at least 1 for a disk).
-fn whole(p: &Params, key: &str, least: u64) -> Result<Option<u64>, ApiError> {
+pub(crate) fn whole(p: &Params, key: &str, least: u64) -> Result<Option<u64>, ApiError> {
     let Some(number) = p.get(key).and_then(Value::as_number) else {
         return Ok(None);
     };
@@ -208,6 +208,15 @@ impl Paging {
             order_by,
             descending: query.get("order") != Some("asc"),
         })
+    }
+
+    /// One page of `items`, which are in creation order (`dtCreated`'s), sorted by `name` first
+    /// when the list is ordered by name.
+    pub(crate) fn page_named<T>(&self, mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Page<T> {
+        if self.order_by == "name" {
+            items.sort_by(|a, b| name(a).cmp(name(b)));
+        }
+        self.page(items)
     }
 
     /// One page of `items`, which are in ascending order of [`Paging::order_by`].

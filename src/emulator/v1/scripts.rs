@@ -52,16 +52,13 @@ pub(super) async fn list(State(emu): Emu, input: Input) -> Answer {
     let paging = Paging::of(&ops::SCRIPTS_LIST, &query)?;
     let name = query.non_empty("name");
     let page = emu.read(|store, _| {
-        let mut items: Vec<ScriptView> = store
+        let items: Vec<ScriptView> = store
             .scripts
             .iter()
             .filter(|s| name_matches(&s.name, name))
             .map(|s| script(s, store))
             .collect();
-        if paging.order_by == "name" {
-            items.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-        paging.page(items)
+        paging.page_named(items, |s| &s.name)
     });
     ok(&page)
 }

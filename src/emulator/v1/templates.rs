@@ -103,7 +103,7 @@ pub(super) async fn list(State(emu): Emu, input: Input) -> Answer {
     let paging = Paging::of(&ops::TEMPLATES_LIST, &query)?;
     let name = query.non_empty("name");
     let machine_id = query.non_empty("machineId");
-    let mut items: Vec<TemplateRecord> = emu.read(|store, _| {
+    let items: Vec<TemplateRecord> = emu.read(|store, _| {
         store
             .templates
             .iter()
@@ -112,10 +112,8 @@ pub(super) async fn list(State(emu): Emu, input: Input) -> Answer {
             .cloned()
             .collect()
     });
-    if paging.order_by == "name" {
-        items.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    ok(&paging.page(items.iter().map(template).collect()))
+    let page = paging.page_named(items.iter().map(template).collect(), |t| &t.name);
+    ok(&page)
 }
 
 pub(super) async fn show(State(emu): Emu, PathIds([id]): PathIds<1>, input: Input) -> Answer {

@@ -13,7 +13,7 @@ use crate::emulator::clock::format_ms;
 use crate::emulator::ips::PublicIpRecord;
 use crate::emulator::lifecycle::{self, Outcome};
 use crate::emulator::record::MachineRecord;
-use crate::emulator::store::{Ctx, Store, new_handle};
+use crate::emulator::store::{Ctx, Deactivation, Store, new_handle};
 use crate::vocab::event_state;
 use serde::Serialize;
 use serde_json::Value;
@@ -107,13 +107,52 @@ pub(crate) fn events(record: &MachineRecord, now: i64) -> Vec<(i64, Event)> {
         .collect()
 }
 
+/// The `deactivate` event of a deleted machine.
+pub(crate) fn deactivation(d: &Deactivation) -> Event {
+    let at = Some(format_ms(d.at_ms));
+    Event {
+        id: Some(d.handle.clone()),
+        name: Some("deactivate".to_string()),
+        state: Some(event_state::DONE.to_string()),
+        machine_id: Some(d.machine_id.clone()),
+        dt_created: at.clone(),
+        dt_started: at.clone(),
+        dt_finished: at,
+        error: None,
+    }
+}
+
+/// Every event of the account at `now` (or of machine `machine_id`, deleted or not), oldest
+/// first; `None` when there is no such machine and never was.
+pub(crate) fn all_events(store: &Store, machine_id: Option<&str>, now: i64) -> Option<Vec<Event>> {
+    let wanted = |id: &str| machine_id.is_none_or(|m| m == id);
+    let mut events: Vec<(i64, Event)> = store
+        .machines
+        .iter()
+        .filter(|m| wanted(&m.id))
+        .flat_map(|record| events(record, now))
+        .chain(
+            store
+                .deactivations
+                .iter()
+                .filter(|d| wanted(&d.machine_id))
+                .map(|d| (d.at_ms, deactivation(d))),
+        )
+        .collect();
+    if machine_id.is_some() && events.is_empty() {
+        return None;
+    }
+    events.sort_by_key(|(started, _)| *started);
+    Some(events.into_iter().map(|(_, e)| e).collect())
+}
+
 /// The newest event of a machine at `now`.
 pub(crate) fn newest_event(record: &MachineRecord, now: i64) -> Option<Event> {
     events(record, now).pop().map(|(_, event)| event)
 }
 
 /// An event for something that finished at once and left no action behind (a no-op start
-/// or stop, a delete).
+/// or stop).
 pub(crate) fn instant_event(name: &str, machine_id: &str, ctx: &mut Ctx) -> Event {
     let now = Some(format_ms(ctx.now));
     Event {
@@ -206,4 +245,32 @@ pub(crate) fn public_ip(record: &PublicIpRecord, store: &Store) -> PublicIp {
         assigned_machine_id: store.ip_holder(&record.ip).map(|m| m.id.clone()),
         dt_created: format_ms(record.created_ms),
     }
+}
+
+/// A machine's desktop (`GET /machines/{id}/desktop`): VNC for a desktop agent, and the
+/// Windows remote desktop too for a Windows one; `None` for a headless machine. The host is
+/// its public address, else its private one; the VNC password is derived from its id, so it
+/// is the same on every read without being stored.
+pub(crate) fn desktop(record: &MachineRecord, now: i64) -> Option<Value> {
+    let agent = record.agent_type();
+    if agent == "LinuxHeadless" {
+        return None;
+    }
+    let public = record.public_address(&record.state_at(now));
+    let hostname = public.clone().unwrap_or_else(|| record.private_ip.clone());
+    let mut rng = fastrand::Rng::with_seed(record.id.bytes().fold(0x5eed_u64, |h, b| {
+        h.wrapping_mul(131).wrapping_add(u64::from(b))
+    }));
+    let password: String = (0..12).map(|_| rng.alphanumeric()).collect();
+    let mut desktop = serde_json::json!({
+        "vnc": {"hostname": hostname, "port": 5900, "password": password},
+    });
+    if agent == "WindowsDesktop" {
+        let mut windows = serde_json::json!({"hostname": hostname, "port": 3389});
+        if let Some(ip) = public {
+            windows["publicIp"] = Value::String(ip);
+        }
+        desktop["windows"] = windows;
+    }
+    Some(desktop)
 }

@@ -1,11 +1,13 @@
 //! The emulator's v1 API (`/v1`, `Authorization: Bearer`) over real HTTP: machines
 //! (`machines`), what the document refuses and how (`requests`), the account's session,
-//! machine types and public IPs (`account`), templates (`templates`), scripts, networks and
-//! team users (`resources`), and every answer against the document's schemas (`shapes`, with
-//! the check in `schema_check`).
+//! machine types and public IPs (`account`), templates (`templates`), scripts, networks,
+//! shared drives and team users (`resources`), events, desktops, snapshots and resizes
+//! (`operations`), and every answer against the document's schemas (`shapes`, with the check
+//! in `schema_check`).
 
 mod account;
 mod machines;
+mod operations;
 mod requests;
 mod resources;
 mod schema_check;

@@ -1,5 +1,5 @@
-//! The account's startup scripts, private networks and team users on v1, with state; and
-//! that what one API made the other sees.
+//! The account's startup scripts, private networks, shared drives and team users on v1, with
+//! state; and that what one API made the other sees.
 
 use super::*;
 
@@ -292,4 +292,96 @@ async fn the_team_is_the_account_user_and_the_users_machines_name() {
             .await
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn shared_drives_live_on_private_networks() {
+    let emu = start().await;
+    let lan = ok(send(
+        &emu,
+        Method::POST,
+        "/private-networks",
+        json!({"name": "lan", "region": "ca1"}),
+    )
+    .await);
+    let lan_id = lan["id"].as_str().unwrap().to_string();
+    let create = |body: Value| send(&emu, Method::POST, "/shared-drives", body);
+    let made = ok(create(
+        json!({"name": "data", "size": 500, "region": "ca1", "networkId": lan_id}),
+    )
+    .await);
+    assert_keys(
+        &made,
+        &[
+            "id",
+            "name",
+            "dtCreated",
+            "size",
+            "mountPoint",
+            "username",
+            "password",
+            "networkId",
+            "region",
+        ],
+    );
+    let id = made["id"].as_str().unwrap().to_string();
+    assert_eq!(made["size"], 500);
+    assert_eq!(made["region"], "ca1");
+    assert_eq!(made["mountPoint"], format!("//10.128.0.254/{id}"));
+    assert_eq!(made["username"], format!("{id}-user"));
+    assert_eq!(made["password"].as_str().unwrap().len(), 32);
+
+    assert_refused(
+        &create(json!({"name": "x", "size": 50, "region": "ca1", "networkId": "nnope"})).await,
+        "Network not found",
+        json!({"networkId": "Network not found"}),
+    );
+    assert_refused(
+        &create(json!({"name": "x", "size": 50, "region": "ny2", "networkId": lan_id})).await,
+        &format!("Network {lan_id} is in ca1, not ny2"),
+        json!({"networkId": "The network is in another region"}),
+    );
+    assert_refused(
+        &create(json!({"name": "x", "size": 50, "region": "ca1", "networkId": "nemul8r1"})).await,
+        "Shared drives need a private network; nemul8r1 is a default network",
+        json!({"networkId": "Not a private network"}),
+    );
+    assert_invalid(
+        &create(json!({"name": "x", "size": "big", "region": "ca1"})).await,
+        json!({"size": "Expected number, received string", "networkId": "Required"}),
+    );
+
+    ok(create(
+        json!({"name": "backups", "size": 50, "region": "West Coast (CA1)", "networkId": lan_id}),
+    )
+    .await);
+    let listed = ok(get(&emu, "/shared-drives?region=ca1&orderBy=name&order=asc").await);
+    assert_eq!(pluck(&listed, "/name"), ["backups", "data"]);
+    assert!(
+        ok(get(&emu, "/shared-drives?region=ny2").await)["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let named = ok(get(&emu, "/shared-drives?name=DAT").await);
+    assert_eq!(pluck(&named, "/id"), [json!(id)]);
+    let path = format!("/shared-drives/{id}");
+    assert_eq!(ok(get(&emu, &path).await), made);
+    assert_eq!(
+        ok(send(&emu, Method::PUT, &path, json!({"name": "renamed"})).await)["name"],
+        "renamed"
+    );
+
+    let network = format!("/private-networks/{lan_id}");
+    assert_refused(
+        &bare(&emu, Method::DELETE, &network).await,
+        &format!("Private network {lan_id} still has 2 shared drive(s) on it"),
+        Value::Null,
+    );
+    assert_eq!(
+        ok(bare(&emu, Method::DELETE, &path).await),
+        json!({ "id": id })
+    );
+    assert_eq!(get(&emu, &path).await.status, 404);
+    assert_eq!(bare(&emu, Method::DELETE, &path).await.status, 404);
 }

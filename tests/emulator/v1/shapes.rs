@@ -162,9 +162,58 @@ async fn every_answer_fits_the_document() {
         "/private-networks/{id}",
     );
 
-    valid(
-        bare(&emu, Method::DELETE, &machine).await,
-        "delete",
-        "/machines/{id}",
-    );
+    // Snapshots, shared drives, desktops, resizes (the machine is off).
+    let taken = send(
+        &emu,
+        Method::POST,
+        "/snapshots",
+        json!({"name": "s", "machineId": id}),
+    )
+    .await;
+    let snapshot = valid(taken, "post", "/snapshots")["data"]["id"].clone();
+    let snapshot_path = format!("/snapshots/{}", snapshot.as_str().unwrap());
+    valid(get(&emu, "/snapshots").await, "get", "/snapshots");
+    valid(get(&emu, &snapshot_path).await, "get", "/snapshots/{id}");
+    let renamed = send(&emu, Method::PUT, &snapshot_path, json!({"name": "t"})).await;
+    valid(renamed, "put", "/snapshots/{id}");
+    let restore = format!("{snapshot_path}/restore");
+    let restored = send(&emu, Method::POST, &restore, json!({})).await;
+    valid(restored, "post", "/snapshots/{id}/restore");
+    let deleted = bare(&emu, Method::DELETE, &snapshot_path).await;
+    valid(deleted, "delete", "/snapshots/{id}");
+    wait_for_v1(&emu, &id, "off").await;
+    let resized = send(
+        &emu,
+        Method::PUT,
+        &machine,
+        json!({"machineType": "A4000x4"}),
+    )
+    .await;
+    valid(resized, "put", "/machines/{id}");
+    let desktop = get(&emu, &format!("{machine}/desktop")).await;
+    assert_eq!(desktop.status, 404, "a headless machine");
+    let mut windows = create_body("desktop");
+    windows["templateId"] = json!("twin2019");
+    windows["machineType"] = json!("P4000");
+    windows["publicIpType"] = json!("static");
+    let windows = id_of(&ok(send(&emu, Method::POST, "/machines", windows).await));
+    let desktop = get(&emu, &format!("/machines/{windows}/desktop")).await;
+    valid(desktop, "get", "/machines/{id}/desktop");
+
+    let lan = json!({"name": "lan", "region": "ny2"});
+    let lan = ok(send(&emu, Method::POST, "/private-networks", lan).await)["id"].clone();
+    let drive = json!({"name": "d", "size": 50, "region": "ny2", "networkId": lan});
+    let drive = send(&emu, Method::POST, "/shared-drives", drive).await;
+    let drive = valid(drive, "post", "/shared-drives")["id"].clone();
+    let drive_path = format!("/shared-drives/{}", drive.as_str().unwrap());
+    valid(get(&emu, "/shared-drives").await, "get", "/shared-drives");
+    valid(get(&emu, &drive_path).await, "get", "/shared-drives/{id}");
+    let renamed = send(&emu, Method::PUT, &drive_path, json!({"name": "e"})).await;
+    valid(renamed, "put", "/shared-drives/{id}");
+    let deleted = bare(&emu, Method::DELETE, &drive_path).await;
+    valid(deleted, "delete", "/shared-drives/{id}");
+
+    wait_for_v1(&emu, &id, "off").await;
+    let deleted = bare(&emu, Method::DELETE, &machine).await;
+    valid(deleted, "delete", "/machines/{id}");
 }
