@@ -1,11 +1,12 @@
 //! The one update path: what may change on a machine, in neither API's words, and the rule
 //! that applies it. Legacy `updateMachinePublic`, v1 `PUT /machines/{id}` and the settings of
 //! both APIs' creates decode into [`Changes`] (`legacy::params`, `v1::params`) and reach the
-//! record only through [`Changes::apply`] (`Store::create`, `Store::update`).
+//! record only through [`Changes::apply`] (`Store::create`, `Store::update`), which hand the
+//! public IP, an account resource, to `ips`.
 
 use super::catalog::TypeSpec;
 use super::http::ApiError;
-use super::record::{DEFAULT_SHUTDOWN_HOURS, IpKind, MachineRecord, PublicIp};
+use super::record::{DEFAULT_SHUTDOWN_HOURS, IpKind, MachineRecord};
 use super::store::Ctx;
 use crate::vocab::{MachineState, RESTORE_POINT_FREQUENCIES, SnapshotFrequency};
 
@@ -18,7 +19,9 @@ pub(crate) struct Changes {
     /// Disks only grow.
     pub size_gb: Option<u64>,
     pub network_id: Option<String>,
-    pub public_ip: Option<IpChange>,
+    /// The kind of public IP to have: a static one keeps its address or gets one claimed; a
+    /// static address the machine gives up stays the account's (see `ips`).
+    pub public_ip: Option<IpKind>,
     /// `false` turns auto-shutdown off; `true` turns it on (after the default 168 hours unless
     /// `auto_shutdown_hours` says otherwise).
     pub auto_shutdown_enabled: Option<bool>,
@@ -38,43 +41,35 @@ pub(crate) struct Changes {
     pub restore_point_snapshot_id: Option<String>,
 }
 
-/// A change of the public IP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum IpChange {
-    /// Make it of this kind; a static IP keeps its address, or gets one.
-    Make(IpKind),
-    /// Release it if it is of this kind (legacy `assignPublicIp: false` releases a static IP
-    /// and leaves a dynamic one alone; `dynamicPublicIp: false` the other way round).
-    Release(IpKind),
-}
-
-/// A fresh static public address.
-fn static_address(rng: &mut fastrand::Rng) -> String {
-    let a = rng.u8(2..=254);
-    let b = rng.u8(2..=254);
-    format!("172.83.{a}.{b}")
-}
-
 impl Changes {
-    /// Apply to `record` at `ctx.now`: every check first, so an error changes nothing.
+    /// Apply to `record` at `ctx.now`: every check first, so an error changes nothing. The
+    /// public IP is not this function's (`Store::create` and `Store::update` apply it).
     pub(crate) fn apply(self, record: &mut MachineRecord, ctx: &mut Ctx) -> Result<(), ApiError> {
         if let Some(new_type) = self.machine_type
             && new_type != record.machine_type
         {
             let state = record.state_at(ctx.now);
             if state != MachineState::Off {
-                return Err(ApiError::bad_request(format!(
-                    "machineType can only be changed while the machine is off (it is {state})"
-                )));
+                return Err(ApiError::invalid(
+                    "machineType",
+                    format!(
+                        "machineType can only be changed while the machine is off (it is {state})"
+                    ),
+                    "The machine must be off",
+                ));
             }
         }
         if let Some(size) = self.size_gb
             && size < record.size_gb
         {
-            return Err(ApiError::bad_request(format!(
-                "Invalid diskSize {size}: disks can only grow (now {} GB)",
-                record.size_gb
-            )));
+            return Err(ApiError::invalid(
+                "diskSize",
+                format!(
+                    "Invalid diskSize {size}: disks can only grow (now {} GB)",
+                    record.size_gb
+                ),
+                format!("Must be at least {} GB", record.size_gb),
+            ));
         }
 
         if let Some(name) = self.name {
@@ -89,22 +84,6 @@ impl Changes {
         if let Some(network) = self.network_id {
             record.network_id = network;
         }
-        match self.public_ip {
-            Some(IpChange::Make(IpKind::Static)) => {
-                if !matches!(record.public_ip, PublicIp::Static { .. }) {
-                    record.public_ip = PublicIp::Static {
-                        address: static_address(ctx.rng),
-                    };
-                }
-            }
-            Some(IpChange::Make(IpKind::Dynamic)) => record.public_ip = PublicIp::Dynamic,
-            Some(IpChange::Make(IpKind::None)) => record.public_ip = PublicIp::None,
-            Some(IpChange::Release(kind)) if record.public_ip.kind() == kind => {
-                record.public_ip = PublicIp::None;
-            }
-            Some(IpChange::Release(_)) | None => {}
-        }
-
         let shutdown = &mut record.auto_shutdown;
         match (self.auto_shutdown_enabled, self.auto_shutdown_hours) {
             (Some(false), _) => shutdown.hours = None,

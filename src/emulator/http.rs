@@ -10,7 +10,6 @@
 use super::params::{self, Params, Query};
 use super::service::{Emulator, lock};
 use crate::api::model::ApiErrorBody;
-use crate::api::v1::wire::ErrorBody;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
@@ -19,17 +18,20 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// What every handler answers.
 pub(crate) type Answer = Result<Response, ApiError>;
 
-/// An error answer: status, message and, for injected failures, `Retry-After` seconds.
+/// An error answer: status, message, the failing fields (v1's `details`: field → problem) and,
+/// for injected failures, `Retry-After` seconds.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    pub details: Map<String, Value>,
     pub retry_after: Option<u64>,
 }
 
@@ -38,8 +40,26 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            details: Map::new(),
             retry_after: None,
         }
+    }
+
+    /// A 400 about one field: `message`, and `problem` as that field's detail.
+    pub(crate) fn invalid(
+        field: &str,
+        message: impl Into<String>,
+        problem: impl Into<String>,
+    ) -> ApiError {
+        ApiError::bad_request(message).with_detail(field, problem)
+    }
+
+    /// The same error, saying also what is wrong with `field` (v1's `details`; the legacy
+    /// shape has no room for it, its message says it all).
+    pub(crate) fn with_detail(mut self, field: &str, problem: impl Into<String>) -> ApiError {
+        self.details
+            .insert(field.to_string(), Value::String(problem.into()));
+        self
     }
 
     pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
@@ -74,8 +94,10 @@ pub(crate) enum Api {
     /// At `/`: key in `x-api-key` on `/machines/*` (the login endpoints authenticate
     /// themselves); errors `{"error":{"name":"Error","status":N,"message":"..."}}`.
     Legacy,
-    /// Under `/v1`: key in `Authorization: Bearer`, everywhere; errors
-    /// `{"message": "...", "code": "NOT_FOUND"}`.
+    /// Under `/v1`: key in `Authorization: Bearer`, everywhere but `/auth/session` (which
+    /// answers `null` for a key it does not know); errors
+    /// `{"message": "...", "code": "NOT_FOUND"}`, plus `"details": {"<field>": "<problem>"}`
+    /// when fields are to blame.
     V1,
 }
 
@@ -88,13 +110,7 @@ impl Api {
                 status,
                 &ApiErrorBody::new(status.as_u16(), error.message.clone()),
             ),
-            Api::V1 => json(
-                status,
-                &ErrorBody {
-                    message: error.message.clone(),
-                    code: error_code(status),
-                },
-            ),
+            Api::V1 => json(status, &V1Error::of(error)),
         };
         if let Some(seconds) = error.retry_after {
             response
@@ -121,11 +137,14 @@ impl Api {
         }
     }
 
-    /// Whether a request to `path` must present a valid key before it is handled.
+    /// Whether a request to `path` (within its API: v1 paths without `/v1`) must present a
+    /// valid key before it is handled.
     fn needs_key(self, path: &str) -> bool {
         match self {
-            Api::Legacy => path.starts_with("/machines/"),
-            Api::V1 => true,
+            Api::Legacy => LEGACY_KEYED.iter().any(|prefix| path.starts_with(prefix)),
+            // The session answers every caller, `null` for a stranger (docs/v1.md, "Keys and
+            // sessions").
+            Api::V1 => path != "/auth/session",
         }
     }
 
@@ -138,14 +157,54 @@ impl Api {
     }
 }
 
-/// `NOT_FOUND`, `TOO_MANY_REQUESTS`, ...: the status's reason in upper snake case.
-fn error_code(status: StatusCode) -> String {
-    status
-        .canonical_reason()
-        .unwrap_or("ERROR")
-        .to_ascii_uppercase()
-        .replace([' ', '-'], "_")
-        .replace('\'', "")
+/// Legacy routes that need an `x-api-key` (the login pair authenticates itself).
+const LEGACY_KEYED: &[&str] = &[
+    "/machines/",
+    "/templates/",
+    "/scripts/",
+    "/networks/",
+    "/users/getUsers",
+];
+
+/// The v1 error body: `message`, `code`, and `details` only when it says something.
+#[derive(Serialize)]
+struct V1Error<'a> {
+    message: &'a str,
+    code: &'static str,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    details: &'a Map<String, Value>,
+}
+
+impl<'a> V1Error<'a> {
+    fn of(error: &'a ApiError) -> V1Error<'a> {
+        V1Error {
+            message: &error.message,
+            code: trpc_code(error.status),
+            details: &error.details,
+        }
+    }
+}
+
+/// The tRPC error code of a status, as the v1 service and its clients spell them
+/// (docs/v1.md, "Answers"); a status tRPC has no code for is `BAD_REQUEST` or
+/// `INTERNAL_SERVER_ERROR` by its class.
+fn trpc_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => "UNAUTHORIZED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_SUPPORTED",
+        408 => "TIMEOUT",
+        409 => "CONFLICT",
+        412 => "PRECONDITION_FAILED",
+        413 => "PAYLOAD_TOO_LARGE",
+        422 => "UNPROCESSABLE_CONTENT",
+        429 => "TOO_MANY_REQUESTS",
+        499 => "CLIENT_CLOSED_REQUEST",
+        501 => "NOT_IMPLEMENTED",
+        400..=499 => "BAD_REQUEST",
+        _ => "INTERNAL_SERVER_ERROR",
+    }
 }
 
 /// `routes` as one API: unknown paths and methods answer in its shape, and every request
@@ -247,10 +306,22 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
         params::body_object(&bytes).map(Body)
+    }
+}
+
+/// A request body as it came, its size limit and read errors in the API's shape.
+pub(crate) struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))
     }
 }
 

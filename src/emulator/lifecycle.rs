@@ -4,6 +4,10 @@
 //! transition step lasted at that time, and whether it is doomed to fail. The state at any
 //! instant, the events list and the running time within a month are all derived on read, so
 //! they are right whenever they are looked at (and after a restart from the state file).
+//!
+//! Some actions move the machine through states (create, start, stop, restart); a later one
+//! cuts an earlier one short. The others (a template made of the machine, ...) leave its state
+//! alone: their event is under way for one step, then done, whatever else happens.
 
 use crate::vocab::MachineState;
 use serde::{Deserialize, Serialize};
@@ -17,17 +21,47 @@ pub(crate) enum ActionKind {
     Start,
     Stop,
     Restart,
+    /// A custom template made of the machine.
+    TemplateCreate,
+    SnapshotCreate,
+    SnapshotDelete,
+    /// A snapshot restored onto the machine, which was off: upgrading for a step, then off.
+    SnapshotRestore,
+    /// A new machine type or a bigger disk while off: upgrading for a step, then off.
+    Upgrade,
+    /// A bigger disk while the machine runs: its state is left alone.
+    OnlineUpgrade,
+    /// A move to another network.
+    Migrate,
 }
 
 impl ActionKind {
-    /// The event name the API shows for this action.
+    /// The event name the API shows for this action (v1's event names).
     pub(crate) fn event_name(self) -> &'static str {
         match self {
             ActionKind::Create | ActionKind::CreateStopped => "create",
             ActionKind::Start => "start",
             ActionKind::Stop => "stop",
             ActionKind::Restart => "restart",
+            ActionKind::TemplateCreate => "template-create",
+            ActionKind::SnapshotCreate => "snapshot-create",
+            ActionKind::SnapshotDelete => "snapshot-delete",
+            ActionKind::SnapshotRestore => "snapshot-restore",
+            ActionKind::Upgrade | ActionKind::OnlineUpgrade => "vm-upgrade",
+            ActionKind::Migrate => "vm-migrate",
         }
+    }
+
+    /// Whether the action moves the machine through states.
+    fn moves(self) -> bool {
+        !matches!(
+            self,
+            ActionKind::TemplateCreate
+                | ActionKind::SnapshotCreate
+                | ActionKind::SnapshotDelete
+                | ActionKind::OnlineUpgrade
+                | ActionKind::Migrate
+        )
     }
 }
 
@@ -76,11 +110,26 @@ impl Action {
                 (MachineState::Restarting, step),
                 (MachineState::Ready, None),
             ],
+            (ActionKind::SnapshotRestore | ActionKind::Upgrade, _) => {
+                vec![(MachineState::Upgrading, step), (MachineState::Off, None)]
+            }
+            (
+                ActionKind::TemplateCreate
+                | ActionKind::SnapshotCreate
+                | ActionKind::SnapshotDelete
+                | ActionKind::OnlineUpgrade
+                | ActionKind::Migrate,
+                _,
+            ) => Vec::new(),
         }
     }
 
-    /// When the action finishes on its own (not counting interruption by a later action).
+    /// When the action finishes on its own (not counting interruption by a later action); an
+    /// action that leaves the state alone takes one step.
     fn natural_finish_ms(&self) -> i64 {
+        if !self.kind.moves() {
+            return self.started_ms + self.step_ms.max(0);
+        }
         self.started_ms
             + self
                 .phases()
@@ -98,12 +147,20 @@ struct Span {
     to: Option<i64>,
 }
 
+/// The action after `index` that moves the machine, if any.
+fn next_move(actions: &[Action], index: usize) -> Option<&Action> {
+    actions[index + 1..].iter().find(|a| a.kind.moves())
+}
+
 /// The whole history as consecutive spans (actions are kept oldest first). Each action's
-/// phases are cut short by the next action.
+/// phases are cut short by the next action that moves the machine.
 fn timeline(actions: &[Action]) -> Vec<Span> {
     let mut spans = Vec::new();
     for (i, action) in actions.iter().enumerate() {
-        let cut = actions.get(i + 1).map(|next| next.started_ms);
+        if !action.kind.moves() {
+            continue;
+        }
+        let cut = next_move(actions, i).map(|next| next.started_ms);
         let mut from = action.started_ms;
         for (state, duration) in action.phases() {
             if cut.is_some_and(|cut| from >= cut) {
@@ -135,7 +192,8 @@ pub(crate) fn state_at(actions: &[Action], now: i64) -> MachineState {
         .unwrap_or(MachineState::Off)
 }
 
-/// States that bill machine time: everything between leaving `off` and getting back to it.
+/// States that bill machine time: everything between leaving `off` and getting back to it
+/// (an upgrade happens while the machine is off, so it is not one of them).
 pub(crate) fn is_running(state: &MachineState) -> bool {
     matches!(
         state,
@@ -144,7 +202,6 @@ pub(crate) fn is_running(state: &MachineState) -> bool {
             | MachineState::Ready
             | MachineState::Restarting
             | MachineState::Stopping
-            | MachineState::Upgrading
     )
 }
 
@@ -188,8 +245,8 @@ pub(crate) fn occurrences(actions: &[Action], now: i64) -> Vec<Occurrence<'_>> {
         .filter(|(_, action)| action.started_ms <= now)
         .map(|(i, action)| {
             let natural = action.natural_finish_ms();
-            let superseded = actions
-                .get(i + 1)
+            let superseded = next_move(actions, i)
+                .filter(|_| action.kind.moves())
                 .map(|next| next.started_ms)
                 .filter(|&cut| cut < natural && cut <= now);
             let (outcome, finished_ms) = match superseded {
@@ -278,5 +335,31 @@ mod tests {
             Some("1970-01-01T00:00:01.050Z")
         );
         assert_eq!(running_ms_within(&actions, 0, 5000, 5000), 150);
+    }
+
+    #[test]
+    fn actions_that_leave_the_state_alone_take_a_step_and_cut_nothing() {
+        let actions = vec![
+            action(ActionKind::Create, 0, None),
+            action(ActionKind::TemplateCreate, 150, None),
+            action(ActionKind::Stop, 160, None),
+        ];
+        assert_eq!(state_at(&actions, 155), MachineState::Ready);
+        assert_eq!(state_at(&actions, 170), MachineState::Stopping);
+        assert_eq!(state_at(&actions, 260), MachineState::Off);
+        let events = views::events(&actions, 200);
+        assert_eq!(events[0].name.as_deref(), Some("stop"));
+        assert_eq!(events[1].name.as_deref(), Some("template-create"));
+        assert_eq!(events[1].state.as_deref(), Some("new"));
+        let events = views::events(&actions, 250);
+        assert_eq!(events[1].state.as_deref(), Some("done"));
+        assert_eq!(
+            events[1].dt_finished.as_deref(),
+            Some("1970-01-01T00:00:00.250Z")
+        );
+        assert_eq!(
+            events[2].dt_finished.as_deref(),
+            Some("1970-01-01T00:00:00.100Z")
+        );
     }
 }

@@ -5,29 +5,42 @@
 //! At the host root, in the shapes `paperspace-node@0.2.4` reads (`crate::api::model`):
 //! `POST /machines/createSingleMachinePublic`,
 //! `POST /machines/{id}/{start,stop,restart,destroyMachine,updateMachinePublic,setMachineAccess}`,
-//! `GET /machines/{getMachines,getMachinePublic,getUtilization,getAvailability}`, and the login
-//! pair `POST /users/login`, `POST /apiTokens/createPublic`. `/machines/*` needs an
-//! `x-api-key` header; errors are `{"error":{"name":"Error","status":N,"message":"..."}}`
+//! `GET /machines/{getMachines,getMachinePublic,getUtilization,getAvailability}`,
+//! `GET /templates/getTemplates`, `GET /networks/getNetworks`, `GET /users/getUsers`,
+//! `POST /scripts/createScript` (JSON, or the multipart upload of `--scriptFile`),
+//! `GET /scripts/{getScripts,getScript,getScriptText}`, `POST /scripts/{id}/destroy`, and the
+//! login pair `POST /users/login`, `POST /apiTokens/createPublic`. Everything but the login
+//! pair needs an `x-api-key` header; errors are `{"error":{"name":"Error","status":N,"message":"..."}}`
 //! (401 `No such API token`, 404 `Not found`, 400 naming the parameter). Regions are accepted
 //! as `vocab::Region::find` has them (long name, or code in any case).
 //!
 //! # The v1 API
 //! Under `/v1`, on the same machines (see `v1`), in the shapes of `crate::api::v1::wire`:
-//! `GET/POST /v1/machines`, `GET/PUT/DELETE /v1/machines/{id}`,
+//! `GET /v1/auth/session`, `GET/POST /v1/machines`, `GET/PUT/DELETE /v1/machines/{id}`,
 //! `PATCH /v1/machines/{id}/{start,stop,restart}`, `/v1/machines/{id}/accessors[/{userId}]`,
-//! `GET /v1/machine-events[/{id}]` and `GET /v1/machine-availability`, authenticated by
-//! `Authorization: Bearer <key>` (same keys as `x-api-key`), errors as
-//! `{"message": "...", "code": "NOT_FOUND"}`. Values are accepted exactly as the v1 document
-//! lists them (region codes in lower case).
+//! `GET /v1/machine-events[/{id}]`, `GET /v1/machine-availability`,
+//! `GET/POST /v1/public-ips`, `PUT/DELETE /v1/public-ips/{ip}`, `GET /v1/os-templates`,
+//! `/v1/custom-templates[/{id}]`, `/v1/startup-scripts[/{id}[/assign|/unassign]]`,
+//! `/v1/private-networks[/{id}]`, `GET /v1/teams/{teamId}/users`,
+//! `GET /v1/machines/{id}/desktop`, `/v1/snapshots[/{id}[/restore]]` and
+//! `/v1/shared-drives[/{id}]`, authenticated by
+//! `Authorization: Bearer <key>` (same keys as `x-api-key`; the session answers `null` to any
+//! other caller). Every request is checked against the v1 document's declaration of its
+//! operation (`v1::operations`) and refused as the live service refuses it:
+//! `{"message": "...", "code": "BAD_REQUEST", "details": {"<field>": "<problem>"}}`, the codes
+//! tRPC's. Machine types, regions and power actions follow the live service (docs/v1.md).
 //!
 //! # Layout
 //! `http` is what both APIs share on the wire (the gate, the extractors, the error type and
 //! its two renderings); `legacy` and `v1` each hold a router, what they accept (`params`)
 //! and how they show a machine (`views`). Behind them: `store` (the data and its
-//! operations) with `record` (the stored machine, the emulator's own type) and `changes`
-//! (the one update path), `lifecycle`, `catalog`, `clock`, `faults`, `service`
-//! (locking and durable commits) and `persist` (the state file); `control` is the
-//! control API.
+//! operations) with `record` (the stored machine, the emulator's own type), `changes`
+//! (the one update path), `power` (start, stop, restart), and the account's other resources:
+//! `ips` (public IPs), `templates` (the OS catalogue and custom templates), `scripts`,
+//! `networks`, `snapshots`, `drives` (shared drives) and `users` (the team); then
+//! `lifecycle` (every action's states and event), `catalog`, `clock`, `faults`,
+//! `service` (locking and durable commits), `persist` (the state file) and `multipart` (the
+//! legacy script upload); `control` is the control API.
 //!
 //! Machine states are derived from timestamps (see `lifecycle`): each transition step lasts
 //! `--transition-ms`, so a machine is right whenever it is read and nothing runs in the
@@ -36,8 +49,8 @@
 //! # Control API (no API key; never affected by injected faults)
 //! * `GET /__emulator/state`: the whole state (`machines` rendered now with events, and the
 //!   raw `store` that the state file holds), plus the current `faults`.
-//! * `POST /__emulator/reset`: forget every machine, issued key, token and availability
-//!   override, and clear faults back to the command-line settings. `204`.
+//! * `POST /__emulator/reset`: forget every machine and account resource, issued key, token
+//!   and availability override, and clear faults back to the command-line settings. `204`.
 //! * `GET /__emulator/faults`: the current fault settings.
 //! * `POST /__emulator/faults`: change them; each field is optional and replaces only itself:
 //!   `{"latencyMs": 200, "errorRate": 0.05, "status": 503, "count": 3, "retryAfter": 2,
@@ -63,15 +76,24 @@ mod changes;
 mod clock;
 mod config;
 mod control;
+mod drives;
 mod faults;
 mod http;
+mod ips;
 mod legacy;
 mod lifecycle;
+mod multipart;
+mod networks;
 mod params;
 mod persist;
+mod power;
 mod record;
+mod scripts;
 mod service;
+mod snapshots;
 mod store;
+mod templates;
+mod users;
 mod v1;
 
 pub use config::{Config, EmulatorArgs};
@@ -125,7 +147,7 @@ impl RunningEmulator {
 /// Load the state file, seed machines, bind `127.0.0.1:port` and serve in a background task
 /// of the current runtime.
 pub async fn start(config: Config) -> anyhow::Result<RunningEmulator> {
-    let store = match &config.state_file {
+    let mut store = match &config.state_file {
         Some(path) => match persist::load(path)? {
             Some(store) => store,
             None => {
@@ -140,6 +162,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningEmulator> {
         },
         None => Store::default(),
     };
+    store.adopt_static_ips();
     let emulator = Arc::new(Emulator::new(config.clone(), store));
     seed(&emulator).await?;
 

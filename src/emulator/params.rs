@@ -5,7 +5,7 @@
 
 use super::catalog::{self, TypeSpec};
 use super::http::ApiError;
-use crate::vocab::MACHINE_TYPES;
+use crate::vocab::known_machine_types;
 use serde_json::{Map, Value};
 
 pub(crate) type Params = Map<String, Value>;
@@ -121,9 +121,13 @@ pub(crate) fn opt_word(
     }
 }
 
-/// A machine type of `vocab::MACHINE_TYPES`, exactly as spelled there (both APIs).
+/// A machine type the legacy API knows (`vocab::known_machine_types`: the reference's and the
+/// types sold since), exactly as spelled there.
 pub(crate) fn machine_type(key: &str, value: &str) -> Result<&'static TypeSpec, ApiError> {
-    catalog::spec(value).ok_or_else(|| one_of(key, value, MACHINE_TYPES))
+    catalog::spec(value).ok_or_else(|| {
+        let known: Vec<&str> = known_machine_types().collect();
+        one_of(key, value, &known)
+    })
 }
 
 /// A count as a query spells it (`skip`, `limit`, `after`): decimal digits only, no sign.

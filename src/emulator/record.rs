@@ -9,6 +9,7 @@
 
 use super::catalog::{self, TypeSpec};
 use super::lifecycle::{self, Action};
+use super::templates;
 use crate::vocab::{
     MachineState, PUBLIC_IP_TYPES, REGIONS, Region, SNAPSHOT_FREQUENCIES, SnapshotFrequency,
 };
@@ -31,6 +32,10 @@ pub(crate) struct MachineRecord {
     pub billing_type: String,
     pub size_gb: u64,
     pub template_id: String,
+    /// The catalogue's OS template the machine runs (`templates`): its template's own id, or
+    /// the one behind a custom template; absent for an id the emulator does not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_template: Option<String>,
     pub network_id: String,
     pub private_ip: String,
     pub public_ip: PublicIp,
@@ -57,8 +62,9 @@ pub(crate) struct MachineRecord {
     pub create_extras: Map<String, Value>,
 }
 
-/// The machine's public IP: none, a static address, or a dynamic one that exists only while
-/// the machine runs (derived from the id on read, see [`MachineRecord::public_address`]).
+/// The machine's public IP: none, a static address (one of the account's, `ips`), or a dynamic
+/// one that exists only while the machine runs (derived from the id on read, see
+/// [`MachineRecord::public_address`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub(crate) enum PublicIp {
@@ -152,15 +158,24 @@ impl MachineRecord {
         lifecycle::state_at(&self.actions, now)
     }
 
-    /// Windows templates' ids begin with `tw` (in any case).
+    /// The template whose operating system the machine runs: the catalogue's OS template
+    /// behind its template, or its template's own id when the emulator does not know it.
+    pub(crate) fn base(&self) -> &str {
+        self.base_template.as_deref().unwrap_or(&self.template_id)
+    }
+
+    /// Of an unknown template, Windows templates' ids begin with `tw` (in any case).
     fn windows(&self) -> bool {
-        self.template_id
+        self.base()
             .get(..2)
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case("tw"))
     }
 
     /// The operating system of the machine's template.
     pub(crate) fn os(&self) -> &'static str {
+        if let Some(template) = templates::os_template(self.base()) {
+            return template.os;
+        }
         if self.windows() {
             "Windows Server 2019 Datacenter"
         } else {
@@ -168,8 +183,12 @@ impl MachineRecord {
         }
     }
 
-    /// The agent the machine runs: a desktop on Windows or with a dedicated GPU.
+    /// The agent the machine runs: its template's; of an unknown template, a desktop on
+    /// Windows or with a dedicated GPU.
     pub(crate) fn agent_type(&self) -> &'static str {
+        if let Some(template) = templates::os_template(self.base()) {
+            return template.agent_type;
+        }
         match (self.windows(), self.machine_type.dedicated_gpu()) {
             (true, _) => "WindowsDesktop",
             (false, true) => "LinuxDesktop",
@@ -198,6 +217,14 @@ impl MachineRecord {
         }
     }
 
+    /// The static address the machine holds, if it holds one.
+    pub(crate) fn static_address(&self) -> Option<&str> {
+        match &self.public_ip {
+            PublicIp::Static { address } => Some(address),
+            PublicIp::Dynamic | PublicIp::None => None,
+        }
+    }
+
     /// What the machine costs per hour, as the legacy `usageRate` words it (`C4 hourly`).
     pub(crate) fn usage_rate(&self) -> String {
         format!("{} {}", self.machine_type.name, self.billing_type)
@@ -205,7 +232,7 @@ impl MachineRecord {
 }
 
 /// A vocabulary value as the state file keeps it: its word.
-trait Word: Sized + 'static {
+pub(crate) trait Word: Sized + 'static {
     const WHAT: &'static str;
     fn word(&self) -> &'static str;
     fn find(word: &str) -> Option<Self>;
@@ -246,14 +273,14 @@ fn read_word<'de, D: Deserializer<'de>, W: Word>(text: &str) -> Result<W, D::Err
 }
 
 /// `#[serde(with)]` of a vocabulary value.
-mod word {
+pub(crate) mod word {
     use super::*;
 
-    pub(super) fn serialize<S: Serializer, W: Word>(value: &W, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer, W: Word>(value: &W, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(value.word())
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>, W: Word>(d: D) -> Result<W, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, W: Word>(d: D) -> Result<W, D::Error> {
         read_word::<D, W>(&String::deserialize(d)?)
     }
 }

@@ -5,20 +5,25 @@
 
 use super::catalog::TypeSpec;
 use super::changes::Changes;
+use super::drives::DriveRecord;
 use super::http::ApiError;
+use super::ips::PublicIpRecord;
 use super::lifecycle::{Action, ActionKind};
+use super::networks::{NetworkRecord, default_network};
 use super::record::{AutoShutdown, MachineRecord, PublicIp};
-use crate::vocab::{MachineState, Region};
+use super::scripts::ScriptRecord;
+use super::snapshots::SnapshotRecord;
+use super::templates::{TemplateRecord, check_machine_type, runs_on};
+use crate::vocab::MachineState;
+use crate::vocab::Region;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Owner of machines created without `userId` (the account behind every API key).
 pub(crate) const ACCOUNT_USER_ID: &str = "uemul8r0";
-/// Team of machines created without `teamId`.
-const ACCOUNT_TEAM_ID: &str = "temul8r0";
-/// Network of machines created without `networkId`.
-const DEFAULT_NETWORK_ID: &str = "nemul8r0";
+/// Team of machines created without `teamId`: the team of every API key.
+pub(crate) const ACCOUNT_TEAM_ID: &str = "temul8r0";
 
 /// Everything that survives a restart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -36,6 +41,36 @@ pub(crate) struct Store {
     /// Availability overrides, keyed as [`availability_key`] has it.
     #[serde(default)]
     pub availability: BTreeMap<String, bool>,
+    /// The account's static public IPs, in claim order (see `ips`).
+    #[serde(default)]
+    pub public_ips: Vec<PublicIpRecord>,
+    /// The account's custom templates, in creation order (see `templates`).
+    #[serde(default)]
+    pub templates: Vec<TemplateRecord>,
+    /// The account's startup scripts, in creation order (see `scripts`).
+    #[serde(default)]
+    pub scripts: Vec<ScriptRecord>,
+    /// The account's private networks, in creation order (see `networks`).
+    #[serde(default)]
+    pub private_networks: Vec<NetworkRecord>,
+    /// The machines' snapshots, in creation order (see `snapshots`).
+    #[serde(default)]
+    pub snapshots: Vec<SnapshotRecord>,
+    /// The account's shared drives, in creation order (see `drives`).
+    #[serde(default)]
+    pub drives: Vec<DriveRecord>,
+    /// The `deactivate` events of deleted machines, oldest first: what is left of them.
+    #[serde(default)]
+    pub deactivations: Vec<Deactivation>,
+}
+
+/// A machine's deletion, as its `deactivate` event: done at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Deactivation {
+    pub handle: String,
+    pub machine_id: String,
+    pub at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +95,9 @@ pub(crate) struct NewMachine {
     pub user_id: Option<String>,
     pub network_id: Option<String>,
     pub script_id: Option<String>,
+    /// What the API calls `script_id` (legacy `scriptId`, v1 `startupScriptId`), to name it
+    /// when it is refused.
+    pub script_field: &'static str,
     pub start_on_create: bool,
     /// Users granted access from the start.
     pub accessor_ids: Vec<String>,
@@ -87,6 +125,7 @@ impl NewMachine {
             user_id: None,
             network_id: None,
             script_id: None,
+            script_field: "scriptId",
             start_on_create: true,
             accessor_ids: Vec::new(),
             extras: Map::new(),
@@ -94,11 +133,13 @@ impl NewMachine {
     }
 }
 
-/// What an operation needs besides the store: the clock, the step length, randomness.
+/// What an operation needs besides the store: the clock, the step length, randomness, and
+/// whether only known templates make machines (`Config::known_templates_only`).
 pub(crate) struct Ctx<'a> {
     pub now: i64,
     pub step_ms: i64,
     pub rng: &'a mut fastrand::Rng,
+    pub known_templates_only: bool,
 }
 
 const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -129,7 +170,12 @@ pub(crate) fn availability_key(region: &Region, machine_type: &TypeSpec) -> Stri
     format!("{}|{}", region.name, machine_type.name)
 }
 
-fn push_action(record: &mut MachineRecord, kind: ActionKind, ctx: &mut Ctx, error: Option<String>) {
+pub(crate) fn push_action(
+    record: &mut MachineRecord,
+    kind: ActionKind,
+    ctx: &mut Ctx,
+    error: Option<String>,
+) {
     record.actions.push(Action {
         kind,
         handle: new_handle(ctx.rng),
@@ -137,10 +183,6 @@ fn push_action(record: &mut MachineRecord, kind: ActionKind, ctx: &mut Ctx, erro
         step_ms: ctx.step_ms,
         error,
     });
-}
-
-fn provisioning() -> ApiError {
-    ApiError::bad_request("Machine is being provisioned")
 }
 
 impl Store {
@@ -155,10 +197,22 @@ impl Store {
             .ok_or_else(ApiError::not_found)
     }
 
-    fn new_machine_id(&self, rng: &mut fastrand::Rng) -> String {
+    /// Whether anything of the account already has id `id`.
+    fn id_taken(&self, id: &str) -> bool {
+        self.find(id).is_some()
+            || self.templates.iter().any(|t| t.id == id)
+            || super::templates::os_template(id).is_some()
+            || self.scripts.iter().any(|s| s.id == id)
+            || self.private_networks.iter().any(|n| n.id == id)
+            || self.snapshots.iter().any(|s| s.id == id)
+            || self.drives.iter().any(|d| d.id == id)
+    }
+
+    /// A fresh id: `prefix` and seven random letters or digits.
+    pub(crate) fn new_id(&self, prefix: &str, rng: &mut fastrand::Rng) -> String {
         loop {
-            let id = format!("ps{}", random_text(rng, ID_ALPHABET, 7));
-            if self.find(&id).is_none() {
+            let id = format!("{prefix}{}", random_text(rng, ID_ALPHABET, 7));
+            if !self.id_taken(&id) {
                 return id;
             }
         }
@@ -172,9 +226,28 @@ impl Store {
         settings: Changes,
         ctx: &mut Ctx,
     ) -> Result<&MachineRecord, ApiError> {
-        let id = self.new_machine_id(ctx.rng);
-        let octet = |rng: &mut fastrand::Rng| rng.u8(2..=254);
-        let private_ip = format!("10.64.{}.{}", octet(ctx.rng), octet(ctx.rng));
+        let template = self.resolve_template(
+            &new.template_id,
+            new.machine_type,
+            new.region,
+            new.size_gb,
+            ctx,
+        )?;
+        let network = match &new.network_id {
+            Some(id) => self.network_for("networkId", id, new.region)?,
+            None => default_network(new.region),
+        };
+        if let Some(script) = new.script_id.as_deref()
+            && self.script(script).is_none()
+        {
+            return Err(ApiError::invalid(
+                new.script_field,
+                "Startup script not found",
+                "Startup script not found",
+            ));
+        }
+        let id = self.new_id("ps", ctx.rng);
+        let private_ip = self.private_ip_in(&network, ctx.rng);
         let kind = if new.start_on_create {
             ActionKind::Create
         } else {
@@ -188,9 +261,8 @@ impl Store {
             billing_type: new.billing_type.to_string(),
             size_gb: new.size_gb,
             template_id: new.template_id,
-            network_id: new
-                .network_id
-                .unwrap_or_else(|| DEFAULT_NETWORK_ID.to_string()),
+            base_template: Some(template.base),
+            network_id: network.id,
             private_ip,
             public_ip: PublicIp::None,
             user_id: new.user_id.unwrap_or_else(|| ACCOUNT_USER_ID.to_string()),
@@ -206,86 +278,85 @@ impl Store {
             create_extras: new.extras,
         };
         push_action(&mut record, kind, ctx, None);
+        let mut settings = settings;
+        let ip = settings.public_ip.take();
+        let address = self.address_for(&record, ip, ctx)?;
         settings.apply(&mut record, ctx)?;
+        Store::give_ip(&mut self.public_ips, &mut record, ip, address, ctx.now);
+        if record.create_extras.get("takeInitialSnapshot") == Some(&Value::Bool(true)) {
+            self.initial_snapshot(&mut record, ctx);
+        }
         self.machines.push(record);
         Ok(&self.machines[self.machines.len() - 1])
     }
 
-    /// Change a machine's settings.
+    /// Change a machine's settings. A new machine type or a bigger disk is a resize (a
+    /// `vm-upgrade` event; an off machine is upgrading for a step), another network a move
+    /// (a `vm-migrate` event, and an address of that network).
     pub(crate) fn update(
         &mut self,
         id: &str,
-        changes: Changes,
+        mut changes: Changes,
         ctx: &mut Ctx,
     ) -> Result<&MachineRecord, ApiError> {
-        let record = self.find_mut(id)?;
-        changes.apply(record, ctx)?;
-        record.modified_ms = Some(ctx.now);
-        Ok(record)
-    }
-
-    /// Start: `off` → starting → serviceready → ready. A running machine is a no-op.
-    /// `capacity_failure` is asked only when a start really begins, so an injected failure is
-    /// never spent on a no-op.
-    pub(crate) fn start(
-        &mut self,
-        id: &str,
-        ctx: &mut Ctx,
-        capacity_failure: impl FnOnce() -> Option<String>,
-    ) -> Result<(), ApiError> {
-        let record = self.find_mut(id)?;
-        match record.state_at(ctx.now) {
-            MachineState::Off => {
-                let error = capacity_failure();
-                push_action(record, ActionKind::Start, ctx, error);
-                Ok(())
-            }
-            MachineState::Provisioning => Err(provisioning()),
-            MachineState::Stopping => Err(ApiError::bad_request(
-                "Machine is stopping; start it again once it is off",
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// Stop: → stopping → off. Already off or stopping is a no-op; a start or restart under
-    /// way is cut short.
-    pub(crate) fn stop(&mut self, id: &str, ctx: &mut Ctx) -> Result<(), ApiError> {
-        let record = self.find_mut(id)?;
-        match record.state_at(ctx.now) {
-            MachineState::Off | MachineState::Stopping => Ok(()),
-            MachineState::Provisioning => Err(provisioning()),
-            _ => {
-                push_action(record, ActionKind::Stop, ctx, None);
-                Ok(())
-            }
-        }
-    }
-
-    /// Restart: → restarting → ready. Only a running machine can restart; a restart under way
-    /// is requested again, as the API documents.
-    pub(crate) fn restart(&mut self, id: &str, ctx: &mut Ctx) -> Result<(), ApiError> {
-        let record = self.find_mut(id)?;
-        match record.state_at(ctx.now) {
-            MachineState::Ready | MachineState::ServiceReady | MachineState::Restarting => {
-                push_action(record, ActionKind::Restart, ctx, None);
-                Ok(())
-            }
-            MachineState::Provisioning => Err(provisioning()),
-            MachineState::Off => Err(ApiError::bad_request("Machine is off; start it instead")),
-            other => Err(ApiError::bad_request(format!(
-                "Machine is {other}; restart it once it is ready"
-            ))),
-        }
-    }
-
-    /// Destroy: the machine is gone at once (404 afterwards); answers what it was.
-    pub(crate) fn destroy(&mut self, id: &str) -> Result<MachineRecord, ApiError> {
+        let ip = changes.public_ip.take();
         let index = self
             .machines
             .iter()
             .position(|m| m.id == id)
             .ok_or_else(ApiError::not_found)?;
+        let address = self.address_for(&self.machines[index], ip, ctx)?;
+        let current = &self.machines[index];
+        let moved = match changes.network_id.as_deref() {
+            Some(network) if network != current.network_id => {
+                let network = self.network_for("networkId", network, current.region)?;
+                Some(self.private_ip_in(&network, ctx.rng))
+            }
+            _ => None,
+        };
+        let new_type = changes.machine_type.filter(|t| *t != current.machine_type);
+        if let Some(spec) = new_type {
+            let base = current.base();
+            check_machine_type(&current.template_id, runs_on(base), spec, current.region)?;
+        }
+        if let Some(snapshot) = changes.restore_point_snapshot_id.as_deref() {
+            self.check_restore_point(id, snapshot)?;
+        }
+        let resized = new_type.is_some() || changes.size_gb.is_some_and(|s| s > current.size_gb);
+        let was_off = current.state_at(ctx.now) == MachineState::Off;
+        let record = &mut self.machines[index];
+        changes.apply(record, ctx)?;
+        if let Some(private_ip) = moved {
+            record.private_ip = private_ip;
+            push_action(record, ActionKind::Migrate, ctx, None);
+        }
+        if resized {
+            let kind = if was_off {
+                ActionKind::Upgrade
+            } else {
+                ActionKind::OnlineUpgrade
+            };
+            push_action(record, kind, ctx, None);
+        }
+        Store::give_ip(&mut self.public_ips, record, ip, address, ctx.now);
+        record.modified_ms = Some(ctx.now);
+        Ok(record)
+    }
+
+    /// Destroy: the machine is gone at once (404 afterwards), its snapshots with it; its
+    /// `deactivate` event stays. Answers what it was.
+    pub(crate) fn destroy(&mut self, id: &str, ctx: &mut Ctx) -> Result<MachineRecord, ApiError> {
+        let index = self
+            .machines
+            .iter()
+            .position(|m| m.id == id)
+            .ok_or_else(ApiError::not_found)?;
+        self.snapshots.retain(|s| s.machine_id != id);
+        self.deactivations.push(Deactivation {
+            handle: new_handle(ctx.rng),
+            machine_id: id.to_string(),
+            at_ms: ctx.now,
+        });
         Ok(self.machines.remove(index))
     }
 
@@ -322,8 +393,8 @@ impl Store {
 pub(crate) mod tests {
     use super::*;
     use crate::emulator::catalog;
-    use crate::emulator::changes::IpChange;
     use crate::emulator::legacy::views::machine as render;
+    use crate::emulator::power::NoOp;
     use crate::emulator::record::IpKind;
 
     fn request() -> NewMachine {
@@ -339,6 +410,7 @@ pub(crate) mod tests {
             now: 0,
             step_ms: 100,
             rng,
+            known_templates_only: false,
         };
         let machine = store
             .create(request(), Changes::default(), &mut ctx)
@@ -347,66 +419,13 @@ pub(crate) mod tests {
         (store, id)
     }
 
-    fn at(now: i64, rng: &mut fastrand::Rng) -> Ctx<'_> {
+    pub(crate) fn at(now: i64, rng: &mut fastrand::Rng) -> Ctx<'_> {
         Ctx {
             now,
             step_ms: 100,
             rng,
+            known_templates_only: false,
         }
-    }
-
-    #[test]
-    fn actions_are_refused_or_ignored_according_to_the_current_state() {
-        let mut rng = fastrand::Rng::with_seed(1);
-        let (mut store, id) = store_with_machine(&mut rng);
-        let mut spent = 0;
-        let mut failure = || {
-            spent += 1;
-            None
-        };
-        // Provisioning: start/stop/restart refused.
-        assert_eq!(
-            store
-                .start(&id, &mut at(50, &mut rng), &mut failure)
-                .unwrap_err()
-                .status,
-            400
-        );
-        assert_eq!(
-            store.stop(&id, &mut at(50, &mut rng)).unwrap_err().status,
-            400
-        );
-        assert_eq!(
-            store
-                .restart(&id, &mut at(50, &mut rng))
-                .unwrap_err()
-                .status,
-            400
-        );
-        // Ready: start is a no-op that spends no capacity failure and records nothing.
-        store
-            .start(&id, &mut at(200, &mut rng), &mut failure)
-            .unwrap();
-        assert_eq!(store.find(&id).unwrap().actions.len(), 1);
-        // Stopping: start refused, stop a no-op.
-        store.stop(&id, &mut at(300, &mut rng)).unwrap();
-        assert!(
-            store
-                .start(&id, &mut at(350, &mut rng), &mut failure)
-                .is_err()
-        );
-        store.stop(&id, &mut at(350, &mut rng)).unwrap();
-        assert_eq!(store.find(&id).unwrap().actions.len(), 2);
-        // Off: restart refused, start asks for a capacity failure once.
-        assert!(store.restart(&id, &mut at(500, &mut rng)).is_err());
-        store
-            .start(&id, &mut at(500, &mut rng), &mut failure)
-            .unwrap();
-        assert_eq!(spent, 1);
-        // Starting: restart refused.
-        assert!(store.restart(&id, &mut at(550, &mut rng)).is_err());
-        assert!(store.start(&id, &mut at(9999, &mut rng), || None).is_ok());
-        assert_eq!(store.find(&id).unwrap().actions.len(), 3);
     }
 
     #[test]
@@ -414,7 +433,7 @@ pub(crate) mod tests {
         let mut rng = fastrand::Rng::with_seed(4);
         let mut store = Store::default();
         let dynamic = Changes {
-            public_ip: Some(IpChange::Make(IpKind::Dynamic)),
+            public_ip: Some(IpKind::Dynamic),
             ..Changes::default()
         };
         let created = store
@@ -427,7 +446,9 @@ pub(crate) mod tests {
         let ip = ip_at(&store, 200).expect("ready");
         assert!(ip.starts_with("184.105."));
         assert_eq!(ip_at(&store, 250), Some(ip));
-        store.stop(&id, &mut at(300, &mut rng)).unwrap();
+        store
+            .stop(&id, &mut at(300, &mut rng), NoOp::Succeeds)
+            .unwrap();
         assert_eq!(ip_at(&store, 500), None, "off");
     }
 
@@ -437,13 +458,17 @@ pub(crate) mod tests {
         let (mut store, id) = store_with_machine(&mut rng);
         assert_eq!(
             store
-                .stop("psnope", &mut at(0, &mut rng))
+                .stop("psnope", &mut at(0, &mut rng), NoOp::Succeeds)
                 .unwrap_err()
                 .status,
             404
         );
-        store.destroy(&id).unwrap();
-        assert_eq!(store.destroy(&id).unwrap_err().status, 404);
+        store.destroy(&id, &mut at(0, &mut rng)).unwrap();
+        assert_eq!(
+            store.destroy(&id, &mut at(0, &mut rng)).unwrap_err().status,
+            404
+        );
+        assert_eq!(store.deactivations.len(), 1);
         assert!(store.machines.is_empty());
     }
 

@@ -1,6 +1,8 @@
 //! The legacy CLI (`paperspace-node@0.2.4`) against the emulator: create → waitfor ready →
 //! list → stop → waitfor off → destroy, plus the login flow (`/users/login` then
-//! `/apiTokens/createPublic`).
+//! `/apiTokens/createPublic`), and the other namespaces: `templates list`, `scripts
+//! create|list|show|text|destroy` (with `--scriptText` and with `--scriptFile`), `networks
+//! list` and `users list`.
 //!
 //! Needs `node` and an installed legacy CLI, found through env `PAPERSPACE_NODE_BIN` (the
 //! `paperspace` script, run with `node`) or in `target/legacy-cli/node_modules/paperspace-node/`,
@@ -15,7 +17,7 @@
 
 use crate::common::*;
 use paperspace::emulator::Config;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -39,6 +41,13 @@ struct Legacy {
     bin: PathBuf,
     host: String,
     home: tempfile::TempDir,
+}
+
+impl Legacy {
+    /// Run with `--apiKey KEY` after `args`.
+    async fn run_with_key(&self, args: &[&str]) -> Run {
+        self.run(&[args, &["--apiKey", KEY][..]].concat()).await
+    }
 }
 
 struct Run {
@@ -79,14 +88,15 @@ impl Legacy {
     }
 }
 
-#[tokio::test]
-async fn legacy_cli_drives_a_machine_through_its_life() {
+/// An emulator that accepts `KEY`, and the legacy CLI pointed at it; `None` (with a skip
+/// message) when the legacy CLI is not installed.
+async fn legacy_against_an_emulator() -> Option<(Emu, Legacy)> {
     let Some(bin) = legacy_cli() else {
         eprintln!(
             "skipped: legacy CLI not found (set PAPERSPACE_NODE_BIN, or install \
              paperspace-node@0.2.4 into target/legacy-cli as .ci/run does; node must be on PATH)"
         );
-        return;
+        return None;
     };
     // 100 ms steps: by the time node has started (~300 ms) a transition is over, so each
     // waitfor normally answers on its first poll instead of sleeping the legacy 5 s.
@@ -99,6 +109,14 @@ async fn legacy_cli_drives_a_machine_through_its_life() {
         bin,
         host: emu.base.clone(),
         home: tempfile::tempdir().unwrap(),
+    };
+    Some((emu, legacy))
+}
+
+#[tokio::test]
+async fn legacy_cli_drives_a_machine_through_its_life() {
+    let Some((_emu, legacy)) = legacy_against_an_emulator().await else {
+        return;
     };
     let key = ["--apiKey", KEY];
 
@@ -218,4 +236,94 @@ async fn legacy_cli_drives_a_machine_through_its_life() {
     assert_eq!(config["name"], "legacy");
     let list = legacy.run(&["machines", "list"]).await;
     assert_eq!((list.code, list.stdout.as_str()), (0, "[]\n"));
+}
+
+#[tokio::test]
+async fn legacy_cli_drives_templates_scripts_networks_and_users() {
+    let Some((emu, legacy)) = legacy_against_an_emulator().await else {
+        return;
+    };
+
+    let templates = legacy.run_with_key(&["templates", "list"]).await;
+    assert_eq!(templates.code, 0, "{}", templates.stdout);
+    assert_eq!(templates.json.as_array().unwrap().len(), 5);
+    let windows = legacy
+        .run_with_key(&["templates", "list", "--id", "twin2019"])
+        .await;
+    assert_eq!(windows.json[0]["label"], "Windows Server 2019");
+
+    let machine = emu.create(json!({})).await;
+    let created = legacy
+        .run_with_key(&[
+            "scripts",
+            "create",
+            "--scriptName",
+            "My Script",
+            "--scriptText",
+            "services start nginx",
+            "--scriptDescription",
+            "A startup script",
+            "--machineId",
+            &machine,
+        ])
+        .await;
+    assert_eq!(created.code, 0, "{}", created.stdout);
+    assert_eq!(created.json["name"], "My Script");
+    assert_eq!(created.json["isEnabled"], true);
+    let by_text = created.json["id"].as_str().unwrap().to_string();
+
+    std::fs::write(
+        legacy.home.path().join("boot.sh"),
+        "#!/bin/bash\necho boot\n",
+    )
+    .unwrap();
+    let uploaded = legacy
+        .run_with_key(&[
+            "scripts",
+            "create",
+            "--scriptName",
+            "From a file",
+            "--scriptFile",
+            "./boot.sh",
+            "--runOnce",
+        ])
+        .await;
+    assert_eq!(uploaded.code, 0, "{}", uploaded.stdout);
+    assert_eq!(uploaded.json["description"], "original file: boot.sh");
+    assert_eq!(uploaded.json["runOnce"], true);
+    let by_file = uploaded.json["id"].as_str().unwrap().to_string();
+
+    let listed = legacy.run_with_key(&["scripts", "list"]).await;
+    assert_eq!(listed.json.as_array().unwrap().len(), 2);
+    let once = legacy
+        .run_with_key(&["scripts", "list", "--runOnce", "true"])
+        .await;
+    assert_eq!(once.json.as_array().unwrap().len(), 1);
+    assert_eq!(once.json[0]["id"], by_file.as_str());
+    let shown = legacy
+        .run_with_key(&["scripts", "show", "--scriptId", &by_text])
+        .await;
+    assert_eq!(shown.json["machines"][0]["machineId"], machine.as_str());
+    let text = legacy
+        .run_with_key(&["scripts", "text", "--scriptId", &by_file])
+        .await;
+    assert_eq!(text.stdout, "\"#!/bin/bash\\necho boot\\n\"\n");
+    let destroyed = legacy
+        .run_with_key(&["scripts", "destroy", "--scriptId", &by_text])
+        .await;
+    assert_eq!((destroyed.code, destroyed.stdout.as_str()), (0, "{}\n"));
+    let gone = legacy
+        .run_with_key(&["scripts", "show", "--scriptId", &by_text])
+        .await;
+    assert_eq!(gone.code, 1);
+    assert_eq!(gone.json, json!({"error": "Not found", "status": 404}));
+
+    let networks = legacy
+        .run_with_key(&["networks", "list", "--region", "Europe (AMS1)"])
+        .await;
+    assert_eq!(networks.code, 0, "{}", networks.stdout);
+    assert_eq!(networks.json[0]["id"], "nemul8r2");
+    let users = legacy.run_with_key(&["users", "list"]).await;
+    assert_eq!(users.code, 0, "{}", users.stdout);
+    assert_eq!(users.json[0]["id"], "uemul8r0");
 }

@@ -307,3 +307,27 @@ async fn an_unwritable_state_file_location_fails_the_start() {
     assert!(path.is_file());
     emu.running.stop().await.unwrap();
 }
+
+/// A state file from before public IPs were the account's: the static addresses its machines
+/// hold become the account's on load, and survive the machine.
+#[tokio::test]
+async fn static_addresses_of_an_older_state_file_become_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let emu = start_with(config(&path)).await;
+    let id = emu.create(json!({"assignPublicIp": true})).await;
+    let ip = emu.show(&id).await["publicIpAddress"].clone();
+    emu.running.stop().await.unwrap();
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    state.as_object_mut().unwrap().remove("publicIps");
+    std::fs::write(&path, state.to_string()).unwrap();
+
+    let emu = start_with(config(&path)).await;
+    let request = emu
+        .client
+        .get(format!("{}/v1/public-ips", emu.base))
+        .header("authorization", format!("Bearer {KEY}"));
+    let listed = send_request(request, None).await.body;
+    assert_eq!(listed["items"][0]["ip"], ip);
+    assert_eq!(listed["items"][0]["assignedMachineId"], id.as_str());
+}

@@ -1,9 +1,11 @@
 //! The legacy API (the one `paperspace-node@0.2.4` talks to), at the host root: one small
 //! handler per endpoint. Rules live in `store` and `changes`, what is accepted in
-//! [`params`], the answers' shapes in [`views`]; the gate, extractors and error rendering are
-//! `http`'s, shared with v1.
+//! [`params`], the machines' shapes in [`views`], the other namespaces in `namespaces` and
+//! `scripts`; the gate, extractors and error rendering are `http`'s, shared with v1.
 
+mod namespaces;
 mod params;
+mod scripts;
 pub(crate) mod views;
 
 use crate::api::model::Availability;
@@ -13,6 +15,7 @@ use crate::emulator::http::{
     Answer, Api, ApiError, Body, MachineId, PathIds, Streamed, api_router, json, no_content, ok,
 };
 use crate::emulator::params::{self as read, Params, Query};
+use crate::emulator::power::NoOp;
 use crate::emulator::service::Emulator;
 use crate::emulator::store::{ACCOUNT_USER_ID, IssuedKey, new_secret};
 use axum::Router;
@@ -39,6 +42,14 @@ pub(crate) fn router(emulator: Arc<Emulator>) -> Router<Arc<Emulator>> {
         .route("/machines/{machineId}/destroyMachine", post(destroy))
         .route("/machines/{machineId}/updateMachinePublic", post(update))
         .route("/machines/{machineId}/setMachineAccess", post(set_access))
+        .route("/templates/getTemplates", get(namespaces::templates))
+        .route("/networks/getNetworks", get(namespaces::networks))
+        .route("/users/getUsers", get(namespaces::users))
+        .route("/scripts/createScript", post(scripts::create))
+        .route("/scripts/getScripts", get(scripts::list))
+        .route("/scripts/getScript", get(scripts::show))
+        .route("/scripts/getScriptText", get(scripts::text))
+        .route("/scripts/{scriptId}/destroy", post(scripts::destroy))
         .route("/users/login", post(login))
         .route("/apiTokens/createPublic", post(create_api_token));
     api_router(routes, Api::Legacy, emulator)
@@ -61,25 +72,35 @@ async fn start(State(emu): Emu, PathIds([id]): MachineId, _: Body) -> Answer {
         emu.take_capacity_failure()
             .then(|| CAPACITY_ERROR_MESSAGE.to_string())
     };
-    emu.mutate(|store, ctx| store.start(&id, ctx, capacity_failure))
+    emu.mutate(|store, ctx| store.start(&id, ctx, NoOp::Succeeds, capacity_failure))
         .await?;
     no_content()
 }
 
 async fn stop(State(emu): Emu, PathIds([id]): MachineId, _: Body) -> Answer {
-    emu.mutate(|store, ctx| store.stop(&id, ctx)).await?;
+    emu.mutate(|store, ctx| store.stop(&id, ctx, NoOp::Succeeds))
+        .await?;
     no_content()
 }
 
 async fn restart(State(emu): Emu, PathIds([id]): MachineId, _: Body) -> Answer {
-    emu.mutate(|store, ctx| store.restart(&id, ctx)).await?;
+    emu.mutate(|store, ctx| store.restart(&id, ctx, NoOp::Succeeds))
+        .await?;
     no_content()
 }
 
+/// Destroy: the machine's static public IP stays the account's unless `releasePublicIp` is
+/// `true` (see `ips`).
 async fn destroy(State(emu): Emu, PathIds([id]): MachineId, Body(p): Body) -> Answer {
-    // Validated for its type only: public IPs are not a separate resource here.
-    read::opt_bool(&p, "releasePublicIp")?;
-    emu.mutate(|store, _| store.destroy(&id)).await?;
+    let release = read::opt_bool(&p, "releasePublicIp")?.unwrap_or(false);
+    emu.mutate(|store, ctx| {
+        let record = store.destroy(&id, ctx)?;
+        if let (true, Some(address)) = (release, record.static_address()) {
+            store.release_ip(address, ctx.now)?;
+        }
+        Ok(())
+    })
+    .await?;
     no_content()
 }
 

@@ -2,7 +2,7 @@
 //! into a [`NewMachine`] and [`Changes`], `getMachines` paging, and regions as
 //! `vocab::Region::find` has them (the long name exactly, or the code in any case).
 
-use crate::emulator::changes::{Changes, IpChange};
+use crate::emulator::changes::Changes;
 use crate::emulator::http::ApiError;
 use crate::emulator::params::{
     Params, Query, decimal, machine_type, missing, one_of, opt_bool, opt_count, opt_string,
@@ -40,8 +40,11 @@ const CREATE_EXTRAS: &[&str] = &[
     "lastName",
 ];
 
-/// `assignPublicIp` / `dynamicPublicIp` (create and update), which cannot both be `true`.
-fn public_ip(p: &Params) -> Result<Option<IpChange>, ApiError> {
+/// `assignPublicIp` / `dynamicPublicIp` (create and update), which cannot both be `true`. A
+/// `false` asks for nothing: an address a machine has is never removed by one (nothing a user
+/// has is lost unless asked; a static address is released by `destroyMachine` with
+/// `releasePublicIp`).
+fn public_ip(p: &Params) -> Result<Option<IpKind>, ApiError> {
     let assign = opt_bool(p, "assignPublicIp")?;
     let dynamic = opt_bool(p, "dynamicPublicIp")?;
     Ok(match (assign, dynamic) {
@@ -50,12 +53,9 @@ fn public_ip(p: &Params) -> Result<Option<IpChange>, ApiError> {
                 "assignPublicIp and dynamicPublicIp cannot be used together",
             ));
         }
-        (Some(true), _) => Some(IpChange::Make(IpKind::Static)),
-        (_, Some(true)) => Some(IpChange::Make(IpKind::Dynamic)),
-        (Some(false), Some(false)) => Some(IpChange::Make(IpKind::None)),
-        (Some(false), None) => Some(IpChange::Release(IpKind::Static)),
-        (None, Some(false)) => Some(IpChange::Release(IpKind::Dynamic)),
-        (None, None) => None,
+        (Some(true), _) => Some(IpKind::Static),
+        (_, Some(true)) => Some(IpKind::Dynamic),
+        _ => None,
     })
 }
 
@@ -128,6 +128,7 @@ pub(crate) fn create_request(p: &Params) -> Result<(NewMachine, Changes), ApiErr
         user_id,
         network_id: opt_string(p, "networkId")?,
         script_id: opt_string(p, "scriptId")?,
+        script_field: "scriptId",
         start_on_create: opt_bool(p, "startOnCreate")?.unwrap_or(true),
         accessor_ids: Vec::new(),
         extras,

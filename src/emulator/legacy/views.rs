@@ -120,7 +120,7 @@ fn matches_filters(machine: &Machine, filters: &[(String, String)]) -> bool {
 
 /// Text of a JSON value as a list filter compares it: strings as themselves, numbers in
 /// decimal, booleans as `true`/`false`, null as `null`.
-fn filter_text(value: &Value) -> String {
+pub(crate) fn filter_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => "null".to_string(),

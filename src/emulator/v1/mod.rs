@@ -1,261 +1,219 @@
 //! The live Paperspace API (v1) under `/v1`, on the same store, lifecycle, faults and state
 //! file as the legacy routes: a machine made through one API is visible through the other.
-//! One small handler per endpoint; what is accepted is in [`params`], the answers' shapes
-//! in [`views`]; the gate, extractors and error rendering are `http`'s, shared with the
-//! legacy API.
+//!
+//! Every route checks its request against its row of [`operations`] (the document's own
+//! declaration, held to it by a test) before its handler runs, so what the document refuses
+//! is refused here with the live error shape (see [`schema`]); the handlers then apply the
+//! service's own rules (a machine type it sells, a region it has, a state an action can
+//! start from). The answers' shapes are in [`views`]; the gate and error rendering are
+//! `http`'s, shared with the legacy API.
+//!
+//! What the live service does beyond the document follows docs/v1.md: a power action with
+//! `Content-Type: application/json` and an empty body is refused; a power action that would
+//! change nothing is refused (`power`); list `name` filters match parts of names; an unknown
+//! key gets a `null` session; public IPs are the account's (`ips`).
+//!
+//! Handlers by resource: `machines` (with power actions, accessors and the desktop),
+//! `account` (session, events, availability, team users), `ips`, `templates`, `scripts`,
+//! `networks`, and `storage` (snapshots and shared drives).
 
+mod account;
+#[cfg(test)]
+mod agreement;
+mod ips;
+mod machines;
+mod networks;
+mod operations;
 mod params;
+mod schema;
+mod scripts;
+mod storage;
+mod templates;
 mod views;
 
-use crate::api::v1::wire::{ActionAnswer, Event, Machine};
-use crate::emulator::CAPACITY_ERROR_MESSAGE;
-use crate::emulator::clock::format_ms;
-use crate::emulator::http::{Answer, Api, ApiError, Body, MachineId, PathIds, api_router, ok};
-use crate::emulator::params::{Query, machine_type};
+use crate::emulator::http::{Api, ApiError, RawBody, api_router};
+use crate::emulator::params::{self as read, Params, Query};
 use crate::emulator::service::Emulator;
-use crate::emulator::store::{Ctx, Store};
 use axum::Router;
-use axum::extract::State;
-use axum::routing::{get, patch};
-use params::Paging;
-use serde_json::json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::header;
+use axum::routing::{get, patch, post, put};
+use schema::Operation;
 use std::sync::Arc;
 
 type Emu = State<Arc<Emulator>>;
 
+/// The routes, at the document's own paths (`ops::*.path`; axum spells a path parameter as the
+/// document does, `{id}`).
 pub(crate) fn router(emulator: Arc<Emulator>) -> Router<Arc<Emulator>> {
+    use operations as ops;
     let routes = Router::new()
-        .route("/machines", get(list).post(create))
+        .route(ops::AUTH_SESSION.path, get(account::session))
         .route(
-            "/machines/{machineId}",
-            get(show).put(update).delete(destroy),
-        )
-        .route("/machines/{machineId}/start", patch(start))
-        .route("/machines/{machineId}/stop", patch(stop))
-        .route("/machines/{machineId}/restart", patch(restart))
-        .route(
-            "/machines/{machineId}/accessors",
-            get(list_accessors).post(add_accessor),
+            ops::MACHINES_LIST.path,
+            get(machines::list).post(machines::create),
         )
         .route(
-            "/machines/{machineId}/accessors/{userId}",
-            get(show_accessor).delete(remove_accessor),
+            ops::MACHINES_GET.path,
+            get(machines::show)
+                .put(machines::update)
+                .delete(machines::destroy),
         )
-        .route("/machine-events", get(list_events))
-        .route("/machine-events/{eventId}", get(show_event))
-        .route("/machine-availability", get(availability));
+        .route(ops::DESKTOP.path, get(machines::desktop))
+        .route(ops::MACHINES_START.path, patch(machines::start))
+        .route(ops::MACHINES_STOP.path, patch(machines::stop))
+        .route(ops::MACHINES_RESTART.path, patch(machines::restart))
+        .route(
+            ops::ACCESSORS_LIST.path,
+            get(machines::list_accessors).post(machines::add_accessor),
+        )
+        .route(
+            ops::ACCESSORS_GET.path,
+            get(machines::show_accessor).delete(machines::remove_accessor),
+        )
+        .route(ops::EVENTS_LIST.path, get(account::list_events))
+        .route(ops::EVENTS_GET.path, get(account::show_event))
+        .route(ops::AVAILABILITY.path, get(account::availability))
+        .route(ops::PUBLIC_IPS_LIST.path, get(ips::list).post(ips::claim))
+        .route(
+            ops::PUBLIC_IPS_ASSIGN.path,
+            put(ips::assign).delete(ips::release),
+        )
+        .route(ops::TEAM_USERS.path, get(account::team_users))
+        .route(ops::OS_TEMPLATES_LIST.path, get(templates::list_os))
+        .route(
+            ops::TEMPLATES_LIST.path,
+            get(templates::list).post(templates::create),
+        )
+        .route(
+            ops::TEMPLATES_GET.path,
+            get(templates::show)
+                .put(templates::update)
+                .delete(templates::destroy),
+        )
+        .route(
+            ops::SCRIPTS_LIST.path,
+            get(scripts::list).post(scripts::create),
+        )
+        .route(
+            ops::SCRIPTS_GET.path,
+            get(scripts::show)
+                .put(scripts::update)
+                .delete(scripts::destroy),
+        )
+        .route(ops::SCRIPTS_ASSIGN.path, post(scripts::assign))
+        .route(ops::SCRIPTS_UNASSIGN.path, post(scripts::unassign))
+        .route(
+            ops::NETWORKS_LIST.path,
+            get(networks::list).post(networks::create),
+        )
+        .route(
+            ops::NETWORKS_GET.path,
+            get(networks::show)
+                .put(networks::update)
+                .delete(networks::destroy),
+        )
+        .route(
+            ops::SNAPSHOTS_LIST.path,
+            get(storage::list_snapshots).post(storage::create_snapshot),
+        )
+        .route(
+            ops::SNAPSHOTS_GET.path,
+            get(storage::show_snapshot)
+                .put(storage::update_snapshot)
+                .delete(storage::delete_snapshot),
+        )
+        .route(ops::SNAPSHOTS_RESTORE.path, post(storage::restore_snapshot))
+        .route(
+            ops::DRIVES_LIST.path,
+            get(storage::list_drives).post(storage::create_drive),
+        )
+        .route(
+            ops::DRIVES_GET.path,
+            get(storage::show_drive)
+                .put(storage::update_drive)
+                .delete(storage::delete_drive),
+        );
     Router::new().nest("/v1", api_router(routes, Api::V1, emulator))
 }
 
-// ---------------------------------------------------------------------------------------
-// Machines.
+/// A request's input as it came: its query, content type and body bytes. [`Input::checked`]
+/// reads it as its operation's input.
+pub(crate) struct Input {
+    query: Query,
+    json_content_type: bool,
+    bytes: Bytes,
+}
 
-async fn create(State(emu): Emu, Body(p): Body) -> Answer {
-    let (new, settings) = params::create_request(&p)?;
-    let answer = emu
-        .mutate(|store, ctx| {
-            let record = store.create(new, settings, ctx)?;
-            Ok(ActionAnswer {
-                event: views::newest_event(record, ctx.now),
-                data: Some(views::machine(record, ctx.now)),
-            })
+/// The input of an operation, as the document accepts it.
+pub(crate) struct Checked {
+    pub query: Query,
+    /// The body: a JSON object, `{}` when none came (and always for GET and DELETE, whose
+    /// bodies the service does not read).
+    pub body: Params,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Input {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let query = Query::parse(request.uri().query());
+        let json_content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let media = v.split(';').next().unwrap_or_default().trim();
+                media.eq_ignore_ascii_case("application/json")
+            });
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
+        Ok(Input {
+            query,
+            json_content_type,
+            bytes,
         })
-        .await?;
-    ok(&answer)
-}
-
-async fn list(State(emu): Emu, query: Query) -> Answer {
-    let paging = Paging::parse(&query, &["dtCreated", "name", "state"])?;
-    let region = match query.non_empty("region") {
-        Some(code) => Some(params::region("region", code)?.code),
-        None => None,
-    };
-    let name = query.non_empty("name");
-    let agent_type = query.non_empty("agentType");
-    let machine_type = query.non_empty("machineType");
-    let page = emu.read(|store, now| {
-        let mut items: Vec<Machine> = store
-            .machines
-            .iter()
-            .map(|record| views::machine(record, now))
-            .filter(|m| {
-                let is = |field: &Option<String>, wanted: Option<&str>| {
-                    wanted.is_none_or(|w| field.as_deref() == Some(w))
-                };
-                is(&m.name, name)
-                    && is(&m.region, region)
-                    && is(&m.agent_type, agent_type)
-                    && is(&m.machine_type, machine_type)
-            })
-            .collect();
-        // The store is in creation order; sorts are stable, so ties stay in that order.
-        match paging.order_by {
-            "name" => items.sort_by(|a, b| a.name.cmp(&b.name)),
-            "state" => items.sort_by(|a, b| a.state.cmp(&b.state)),
-            _ => {}
-        }
-        paging.page(items)
-    });
-    ok(&page)
-}
-
-async fn show(State(emu): Emu, PathIds([id]): MachineId) -> Answer {
-    let found = emu.read(|store, now| store.find(&id).map(|record| views::machine(record, now)));
-    ok(&found.ok_or_else(ApiError::not_found)?)
-}
-
-async fn update(State(emu): Emu, PathIds([id]): MachineId, Body(p): Body) -> Answer {
-    let changes = params::update_request(&p)?;
-    let answer = emu
-        .mutate(|store, ctx| {
-            let record = store.update(&id, changes, ctx)?;
-            Ok(ActionAnswer {
-                event: None,
-                data: Some(views::machine(record, ctx.now)),
-            })
-        })
-        .await?;
-    ok(&answer)
-}
-
-async fn destroy(State(emu): Emu, PathIds([id]): MachineId) -> Answer {
-    let answer = emu
-        .mutate(|store, ctx| {
-            let record = store.destroy(&id)?;
-            let mut data = views::machine(&record, ctx.now);
-            data.dt_deleted = Some(format_ms(ctx.now));
-            Ok(ActionAnswer {
-                event: Some(views::instant_event("deactivate", &id, ctx)),
-                data: Some(data),
-            })
-        })
-        .await?;
-    ok(&answer)
-}
-
-/// start, stop and restart: apply the action to the shared store, then answer with the
-/// action's event and the machine.
-async fn power_action(
-    emu: &Emulator,
-    id: &str,
-    name: &str,
-    apply: impl FnOnce(&mut Store, &mut Ctx) -> Result<(), ApiError>,
-) -> Answer {
-    let answer = emu
-        .mutate(|store, ctx| {
-            let before = store.find(id).map_or(0, |r| r.actions.len());
-            apply(store, ctx)?;
-            Ok(views::action_answer(id, before, name, store, ctx))
-        })
-        .await?;
-    ok(&answer)
-}
-
-async fn start(State(emu): Emu, PathIds([id]): MachineId) -> Answer {
-    // The capacity dice are only asked when a start really begins (not for a no-op).
-    let capacity_failure = || {
-        emu.take_capacity_failure()
-            .then(|| CAPACITY_ERROR_MESSAGE.to_string())
-    };
-    power_action(&emu, &id, "start", |store, ctx| {
-        store.start(&id, ctx, capacity_failure)
-    })
-    .await
-}
-
-async fn stop(State(emu): Emu, PathIds([id]): MachineId) -> Answer {
-    power_action(&emu, &id, "stop", |store, ctx| store.stop(&id, ctx)).await
-}
-
-async fn restart(State(emu): Emu, PathIds([id]): MachineId) -> Answer {
-    power_action(&emu, &id, "restart", |store, ctx| store.restart(&id, ctx)).await
-}
-
-// ---------------------------------------------------------------------------------------
-// Accessors: the access grants `setMachineAccess` records too (user id → enabled).
-
-async fn add_accessor(State(emu): Emu, PathIds([id]): MachineId, Body(p): Body) -> Answer {
-    let user_id = params::accessor_user(&p)?;
-    emu.mutate(|store, ctx| store.set_access(&id, &user_id, true, ctx))
-        .await?;
-    ok(&views::accessor(&user_id, None))
-}
-
-async fn remove_accessor(State(emu): Emu, PathIds([id, user_id]): PathIds<2>) -> Answer {
-    let now = emu
-        .mutate(|store, ctx| {
-            if store.find_mut(&id)?.access.get(&user_id) != Some(&true) {
-                return Err(ApiError::not_found());
-            }
-            store.set_access(&id, &user_id, false, ctx)?;
-            Ok(ctx.now)
-        })
-        .await?;
-    ok(&views::accessor(&user_id, Some(format_ms(now))))
-}
-
-async fn show_accessor(State(emu): Emu, PathIds([id, user_id]): PathIds<2>) -> Answer {
-    let granted = emu.read(|store, _| {
-        store
-            .find(&id)
-            .is_some_and(|record| record.access.get(&user_id) == Some(&true))
-    });
-    if !granted {
-        return Err(ApiError::not_found());
     }
-    ok(&views::accessor(&user_id, None))
 }
 
-async fn list_accessors(State(emu): Emu, PathIds([id]): MachineId, query: Query) -> Answer {
-    let paging = Paging::parse(&query, &["id"])?;
-    let users = emu.read(|store, _| {
-        store.find(&id).map(|record| {
-            record
-                .access
-                .iter()
-                .filter(|(_, enabled)| **enabled)
-                .map(|(user, _)| views::accessor(user, None))
-                .collect::<Vec<_>>()
-        })
-    });
-    ok(&paging.page(users.ok_or_else(ApiError::not_found)?))
-}
-
-// ---------------------------------------------------------------------------------------
-// Events and availability.
-
-async fn list_events(State(emu): Emu, query: Query) -> Answer {
-    let paging = Paging::parse(&query, &["dtCreated"])?;
-    let machine_id = query.non_empty("machineId");
-    let events = emu.read(|store, now| {
-        let records = match machine_id {
-            Some(id) => vec![store.find(id)?],
-            None => store.machines.iter().collect(),
+impl Input {
+    /// The input, checked against `op`. A body that says it is JSON and is empty cannot be
+    /// parsed, and the live service refuses it (docs/v1.md, "Requests"); no body at all, or a
+    /// body of another type that is empty (cloudypad's `text/plain`), is no input.
+    pub(crate) fn checked(self, op: &Operation) -> Result<Checked, ApiError> {
+        let blank = self.bytes.iter().all(u8::is_ascii_whitespace);
+        let body = if !op.method.reads_body() {
+            Params::new()
+        } else if blank && self.json_content_type {
+            return Err(ApiError::bad_request(
+                "Failed to parse request body: Content-Type is application/json and the body is empty",
+            ));
+        } else if blank {
+            Params::new()
+        } else {
+            read::body_object(&self.bytes).map_err(|e| {
+                // A body that parses but is no object is zod's complaint, not the parser's.
+                let parsed: Option<serde_json::Value> = serde_json::from_slice(&self.bytes).ok();
+                match parsed {
+                    Some(value) => ApiError::bad_request(format!(
+                        "Expected object, received {}",
+                        schema::received(&value)
+                    )),
+                    None => ApiError::bad_request(format!(
+                        "Failed to parse request body: {}",
+                        e.message
+                    )),
+                }
+            })?
         };
-        let mut events: Vec<(i64, Event)> = records
-            .into_iter()
-            .flat_map(|record| views::events(record, now))
-            .collect();
-        events.sort_by_key(|(started, _)| *started);
-        Some(events.into_iter().map(|(_, e)| e).collect::<Vec<_>>())
-    });
-    ok(&paging.page(events.ok_or_else(ApiError::not_found)?))
-}
-
-async fn show_event(State(emu): Emu, PathIds([handle]): PathIds<1>) -> Answer {
-    let found = emu.read(|store, now| {
-        store
-            .machines
-            .iter()
-            .flat_map(|record| views::events(record, now))
-            .map(|(_, e)| e)
-            .find(|e| e.id.as_deref() == Some(handle.as_str()))
-    });
-    ok(&found.ok_or_else(ApiError::not_found)?)
-}
-
-async fn availability(State(emu): Emu, query: Query) -> Answer {
-    let region = params::region("region", query.required("region")?)?;
-    let machine_type = machine_type("machineType", query.required("machineType")?)?;
-    ok(&json!({ "available": emu.availability(region, machine_type) }))
+        if op.method.reads_body() {
+            op.check_body(&body)?;
+        } else {
+            op.check_query(&self.query)?;
+        }
+        Ok(Checked {
+            query: self.query,
+            body,
+        })
+    }
 }

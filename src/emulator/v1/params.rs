@@ -1,177 +1,150 @@
-//! What the v1 API accepts, as its document has it
-//! (tests/fixtures/paperspace-v1-openapi.machines_operations.json): only the listed
-//! properties (`additionalProperties: false`), only the listed enum values (region codes
-//! exactly, `hourly`, ...), and the list endpoints' paging. Create and update bodies become
-//! the same [`Changes`] the legacy API's do.
+//! What the v1 service makes of an input the document accepted (`schema` has already checked
+//! every type): create and update bodies become the same [`NewMachine`] and [`Changes`] the
+//! legacy API's do, lists get their paging and filters. Values the document types loosely are
+//! held to what the service sells here: a machine type of the catalog (any case), a region
+//! it has (`schema::region`), whole numbers of GB and hours. Each refusal names its field in
+//! `details`.
 
+use super::schema::{self, Operation};
 use crate::api::v1::wire::Page;
-use crate::emulator::changes::{Changes, IpChange};
+use crate::emulator::catalog::{self, TypeSpec};
+use crate::emulator::changes::Changes;
 use crate::emulator::http::ApiError;
-use crate::emulator::params::{
-    Params, Query, decimal, machine_type, missing, one_of, opt_bool, opt_count, opt_string,
-    opt_word, req_string,
-};
+use crate::emulator::params::{Params, Query, decimal};
 use crate::emulator::record::IpKind;
 use crate::emulator::store::NewMachine;
-use crate::vocab::{
-    PUBLIC_IP_TYPES, REGIONS, RESTORE_POINT_FREQUENCIES, Region, SnapshotFrequency,
-    V1_SNAPSHOT_FREQUENCIES,
-};
+use crate::vocab::{Region, SnapshotFrequency};
 use serde_json::{Map, Value};
-
-/// Properties `POST /machines` and `PUT /machines/{id}` share, read by [`settings`].
-const SETTINGS_KEYS: &[&str] = &[
-    "name",
-    "machineType",
-    "diskSize",
-    "networkId",
-    "publicIpType",
-    "autoSnapshotEnabled",
-    "autoSnapshotFrequency",
-    "autoSnapshotSaveCount",
-    "autoShutdownEnabled",
-    "autoShutdownTimeout",
-    "autoShutdownForce",
-    "restorePointEnabled",
-    "restorePointFrequency",
-];
-
-/// The other properties of `POST /machines` (`additionalProperties: false`).
-const CREATE_KEYS: &[&str] = &[
-    "templateId",
-    "region",
-    "takeInitialSnapshot",
-    "startupScriptId",
-    "emailPassword",
-    "startOnCreate",
-    "enableNvlink",
-    "accessorIds",
-];
-
-/// The other property of `PUT /machines/{id}` (`additionalProperties: false`), read by
-/// [`settings`] too; create does not accept it.
-const UPDATE_KEYS: &[&str] = &["restorePointSnapshotId"];
 
 /// Create parameters with no field of their own in the machine; kept as given.
 const CREATE_EXTRAS: &[&str] = &["takeInitialSnapshot", "emailPassword", "enableNvlink"];
 
-/// Default and largest `limit` of the list endpoints.
+/// How many items a page holds when `limit` is not given.
 const DEFAULT_LIMIT: usize = 20;
-const MAX_LIMIT: usize = 120;
 
-/// Every property of `p` is one of `accepted` (the document's `additionalProperties: false`).
-fn check_known_keys(p: &Params, accepted: &[&[&str]]) -> Result<(), ApiError> {
-    let accepted = accepted.concat();
-    match p.keys().find(|k| !accepted.contains(&k.as_str())) {
-        Some(key) => Err(ApiError::bad_request(format!(
-            "Unknown property `{key}`: accepted properties are {}",
-            accepted.join(", ")
-        ))),
-        None => Ok(()),
+fn string(p: &Params, key: &str) -> Option<String> {
+    p.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn boolean(p: &Params, key: &str) -> Option<bool> {
+    p.get(key).and_then(Value::as_bool)
+}
+
+fn word(p: &Params, key: &str, words: &[&'static str]) -> Option<&'static str> {
+    let text = p.get(key)?.as_str()?;
+    words.iter().copied().find(|w| *w == text)
+}
+
+/// A number the service keeps whole (GB, hours, counts): at least 0 (at least 1 for a disk).
+pub(crate) fn whole(p: &Params, key: &str, least: u64) -> Result<Option<u64>, ApiError> {
+    let Some(number) = p.get(key).and_then(Value::as_number) else {
+        return Ok(None);
+    };
+    let value = number.as_u64().or_else(|| {
+        let f = number.as_f64()?;
+        (f.fract() == 0.0 && (0.0..9.0e15).contains(&f)).then_some(f as u64)
+    });
+    match value {
+        Some(n) if n >= least => Ok(Some(n)),
+        _ => Err(ApiError::invalid(
+            key,
+            format!("Invalid {key} {number}"),
+            format!("Expected a whole number, at least {least}"),
+        )),
     }
 }
 
-/// A region code (`ny2`, `ca1`, `ams1`), exactly.
-pub(crate) fn region(key: &str, code: &str) -> Result<&'static Region, ApiError> {
-    REGIONS.iter().find(|r| r.code == code).ok_or_else(|| {
-        let codes: Vec<&str> = REGIONS.iter().map(|r| r.code).collect();
-        one_of(key, code, &codes)
+/// A machine type the service sells (any case).
+pub(crate) fn machine_type(key: &str, text: &str) -> Result<&'static TypeSpec, ApiError> {
+    catalog::spec_any_case(text).ok_or_else(|| {
+        ApiError::invalid(
+            key,
+            format!("Invalid machine type '{text}'"),
+            format!("No machine type is named '{text}'"),
+        )
     })
 }
 
-fn disk_size(p: &Params) -> Result<Option<u64>, ApiError> {
-    match opt_count(p, "diskSize")? {
-        Some(0) => Err(ApiError::bad_request(
-            "Invalid diskSize 0: expected a whole number of GB, at least 1",
-        )),
-        other => Ok(other),
-    }
+/// The region a filter names, if it names one.
+pub(crate) fn region_filter(query: &Query) -> Result<Option<&'static Region>, ApiError> {
+    query
+        .non_empty("region")
+        .map(|text| schema::region("region", text))
+        .transpose()
 }
 
 /// The settings create and update share.
 fn settings(p: &Params) -> Result<Changes, ApiError> {
-    let name = opt_string(p, "name")?;
-    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(ApiError::bad_request(
-            "Invalid name: expected a non-empty string",
-        ));
-    }
-    let machine_type = match opt_string(p, "machineType")? {
+    let machine_type = match string(p, "machineType") {
         Some(t) => Some(machine_type("machineType", &t)?),
         None => None,
     };
-    let auto_snapshot_frequency = opt_word(p, "autoSnapshotFrequency", V1_SNAPSHOT_FREQUENCIES)?
-        .and_then(SnapshotFrequency::from_v1)
-        .map(Some);
-    let public_ip = opt_word(p, "publicIpType", PUBLIC_IP_TYPES)?
-        .and_then(IpKind::from_word)
-        .map(IpChange::Make);
+    let auto_snapshot_frequency = word(
+        p,
+        "autoSnapshotFrequency",
+        crate::vocab::V1_SNAPSHOT_FREQUENCIES,
+    )
+    .and_then(SnapshotFrequency::from_v1)
+    .map(Some);
     Ok(Changes {
-        name,
+        name: string(p, "name"),
         machine_type,
-        size_gb: disk_size(p)?,
-        network_id: opt_string(p, "networkId")?,
-        public_ip,
-        auto_snapshot_enabled: opt_bool(p, "autoSnapshotEnabled")?,
+        size_gb: whole(p, "diskSize", 1)?,
+        network_id: string(p, "networkId"),
+        public_ip: string(p, "publicIpType").and_then(|w| IpKind::from_word(&w)),
+        auto_snapshot_enabled: boolean(p, "autoSnapshotEnabled"),
         auto_snapshot_frequency,
-        auto_snapshot_save_count: opt_count(p, "autoSnapshotSaveCount")?,
-        auto_shutdown_enabled: opt_bool(p, "autoShutdownEnabled")?,
-        auto_shutdown_hours: opt_count(p, "autoShutdownTimeout")?,
-        auto_shutdown_force: opt_bool(p, "autoShutdownForce")?,
-        restore_point_enabled: opt_bool(p, "restorePointEnabled")?,
-        restore_point_frequency: opt_word(p, "restorePointFrequency", RESTORE_POINT_FREQUENCIES)?,
-        restore_point_snapshot_id: opt_string(p, "restorePointSnapshotId")?,
+        auto_snapshot_save_count: whole(p, "autoSnapshotSaveCount", 0)?,
+        auto_shutdown_enabled: boolean(p, "autoShutdownEnabled"),
+        auto_shutdown_hours: whole(p, "autoShutdownTimeout", 0)?,
+        auto_shutdown_force: boolean(p, "autoShutdownForce"),
+        restore_point_enabled: boolean(p, "restorePointEnabled"),
+        restore_point_frequency: word(
+            p,
+            "restorePointFrequency",
+            crate::vocab::RESTORE_POINT_FREQUENCIES,
+        ),
+        restore_point_snapshot_id: string(p, "restorePointSnapshotId"),
     })
 }
 
 /// `PUT /machines/{id}`.
 pub(crate) fn update_request(p: &Params) -> Result<Changes, ApiError> {
-    check_known_keys(p, &[SETTINGS_KEYS, UPDATE_KEYS])?;
     settings(p)
 }
 
 /// `POST /machines`: the machine, and the rest of its settings.
 pub(crate) fn create_request(p: &Params) -> Result<(NewMachine, Changes), ApiError> {
-    check_known_keys(p, &[SETTINGS_KEYS, CREATE_KEYS])?;
-    // Required first, in the document's order, so the first missing one is named.
-    for key in ["name", "machineType", "templateId", "diskSize", "region"] {
-        if p.get(key).is_none_or(Value::is_null) {
-            return Err(missing(key));
-        }
-    }
-    let template_id = req_string(p, "templateId")?;
+    let template_id = string(p, "templateId").unwrap_or_default();
     if template_id.trim().is_empty() {
-        return Err(ApiError::bad_request("templateId not found"));
+        return Err(ApiError::invalid(
+            "templateId",
+            "Template not found",
+            "Template not found",
+        ));
     }
-    let region = region("region", &req_string(p, "region")?)?;
+    let region = schema::region("region", &string(p, "region").unwrap_or_default())?;
     let mut settings = settings(p)?;
-    let accessor_ids: Vec<String> = match p.get("accessorIds") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().filter(|s| !s.is_empty()).map(str::to_string))
-            .collect::<Option<_>>()
-            .ok_or_else(|| {
-                ApiError::bad_request("Invalid accessorIds: expected an array of user ids")
-            })?,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "Invalid accessorIds: expected an array of user ids",
-            ));
-        }
-    };
-    let mut extras = Map::new();
-    for key in CREATE_EXTRAS {
-        if let Some(value) = opt_bool(p, key)? {
-            extras.insert(key.to_string(), Value::Bool(value));
-        }
-    }
+    let accessor_ids = p
+        .get("accessorIds")
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let extras: Map<String, Value> = CREATE_EXTRAS
+        .iter()
+        .filter_map(|key| Some((key.to_string(), Value::Bool(boolean(p, key)?))))
+        .collect();
     let (Some(name), Some(machine_type), Some(size_gb)) = (
         settings.name.take(),
         settings.machine_type.take(),
         settings.size_gb.take(),
     ) else {
-        return Err(ApiError::internal("required properties were checked above"));
+        return Err(ApiError::internal("required properties were checked"));
     };
     let new = NewMachine {
         region,
@@ -184,75 +157,69 @@ pub(crate) fn create_request(p: &Params) -> Result<(NewMachine, Changes), ApiErr
         team_id: None,
         user_id: None,
         network_id: settings.network_id.take(),
-        script_id: opt_string(p, "startupScriptId")?,
-        start_on_create: opt_bool(p, "startOnCreate")?.unwrap_or(true),
+        script_id: string(p, "startupScriptId"),
+        script_field: "startupScriptId",
+        start_on_create: boolean(p, "startOnCreate").unwrap_or(true),
         accessor_ids,
         extras,
     };
     Ok((new, settings))
 }
 
-/// The body of `POST /machines/{id}/accessors`: `{"userId": "..."}`.
-pub(crate) fn accessor_user(p: &Params) -> Result<String, ApiError> {
-    check_known_keys(p, &[&["userId"]])?;
-    let user_id = req_string(p, "userId")?;
-    if user_id.trim().is_empty() {
-        return Err(missing("userId"));
-    }
-    Ok(user_id)
+/// A `name` filter as the service reads it: a part of the name, in any case (docs/v1.md,
+/// "Requests": not an exact match; that it ignores case is inferred).
+pub(crate) fn name_matches(name: &str, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|w| name.to_lowercase().contains(&w.to_lowercase()))
 }
 
-/// `after`, `limit`, `orderBy`, `order` of the list endpoints. The cursor `after` (a page's
-/// `nextPage`) is the offset of the next item, as text.
+/// `after`, `limit`, `orderBy`, `order` of a list (already checked against its operation).
+/// The cursor `after` (a page's `nextPage`) is the offset of the next item, as text.
 pub(crate) struct Paging {
     offset: usize,
     limit: usize,
+    /// The field to order by (the operation's default when not given).
     pub order_by: &'static str,
     descending: bool,
 }
 
 impl Paging {
-    /// Paging of a list that can be ordered by `order_by` (the first is the default).
-    pub(crate) fn parse(query: &Query, order_by: &[&'static str]) -> Result<Paging, ApiError> {
+    pub(crate) fn of(op: &Operation, query: &Query) -> Result<Paging, ApiError> {
         let offset = match query.non_empty("after") {
             None => 0,
             Some(text) => decimal(text).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "Invalid after '{text}': expected the nextPage of a previous page"
-                ))
+                ApiError::invalid(
+                    "after",
+                    format!("Invalid cursor '{text}'"),
+                    "Expected the nextPage of a previous page",
+                )
             })?,
         };
-        let limit = match query.get("limit") {
-            None => DEFAULT_LIMIT,
-            Some(text) => decimal(text)
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "Invalid limit '{text}': expected an integer from 1 to {MAX_LIMIT}"
-                    ))
-                })?,
-        };
-        let field = match query.get("orderBy") {
-            None => order_by[0],
-            Some(f) => *order_by
-                .iter()
-                .find(|o| **o == f)
-                .ok_or_else(|| one_of("orderBy", f, order_by))?,
-        };
-        let descending = match query.get("order") {
-            None | Some("desc") => true,
-            Some("asc") => false,
-            Some(other) => return Err(one_of("order", other, &["asc", "desc"])),
-        };
+        let limit = query
+            .get("limit")
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(DEFAULT_LIMIT);
+        let order_by = query
+            .get("orderBy")
+            .and_then(|field| op.order_by.iter().copied().find(|o| *o == field))
+            .unwrap_or(op.order_by[0]);
         Ok(Paging {
             offset,
             limit,
-            order_by: field,
-            descending,
+            order_by,
+            descending: query.get("order") != Some("asc"),
         })
     }
 
-    /// One page of `items`, which are in ascending order.
+    /// One page of `items`, which are in creation order (`dtCreated`'s), sorted by `name` first
+    /// when the list is ordered by name.
+    pub(crate) fn page_named<T>(&self, mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Page<T> {
+        if self.order_by == "name" {
+            items.sort_by(|a, b| name(a).cmp(name(b)));
+        }
+        self.page(items)
+    }
+
+    /// One page of `items`, which are in ascending order of [`Paging::order_by`].
     pub(crate) fn page<T>(&self, mut items: Vec<T>) -> Page<T> {
         if self.descending {
             items.reverse();

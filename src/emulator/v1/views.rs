@@ -10,9 +10,10 @@
 use crate::api::v1::wire::{Accelerator, ActionAnswer, Event, Machine};
 use crate::emulator::catalog::{self, STORAGE_USED_BYTES, storage_bytes};
 use crate::emulator::clock::format_ms;
+use crate::emulator::ips::PublicIpRecord;
 use crate::emulator::lifecycle::{self, Outcome};
 use crate::emulator::record::MachineRecord;
-use crate::emulator::store::{Ctx, Store, new_handle};
+use crate::emulator::store::{Ctx, Deactivation, Store, new_handle};
 use crate::vocab::event_state;
 use serde::Serialize;
 use serde_json::Value;
@@ -37,7 +38,7 @@ pub(crate) fn machine(record: &MachineRecord, now: i64) -> Machine {
         .map(|bytes| Accelerator {
             name: Some(spec.gpu.to_string()),
             memory: Some(Value::from(bytes)),
-            count: Some(Value::from(1)),
+            count: Some(Value::from(spec.gpu_count)),
         })
         .into_iter()
         .collect();
@@ -106,13 +107,52 @@ pub(crate) fn events(record: &MachineRecord, now: i64) -> Vec<(i64, Event)> {
         .collect()
 }
 
+/// The `deactivate` event of a deleted machine.
+pub(crate) fn deactivation(d: &Deactivation) -> Event {
+    let at = Some(format_ms(d.at_ms));
+    Event {
+        id: Some(d.handle.clone()),
+        name: Some("deactivate".to_string()),
+        state: Some(event_state::DONE.to_string()),
+        machine_id: Some(d.machine_id.clone()),
+        dt_created: at.clone(),
+        dt_started: at.clone(),
+        dt_finished: at,
+        error: None,
+    }
+}
+
+/// Every event of the account at `now` (or of machine `machine_id`, deleted or not), oldest
+/// first; `None` when there is no such machine and never was.
+pub(crate) fn all_events(store: &Store, machine_id: Option<&str>, now: i64) -> Option<Vec<Event>> {
+    let wanted = |id: &str| machine_id.is_none_or(|m| m == id);
+    let mut events: Vec<(i64, Event)> = store
+        .machines
+        .iter()
+        .filter(|m| wanted(&m.id))
+        .flat_map(|record| events(record, now))
+        .chain(
+            store
+                .deactivations
+                .iter()
+                .filter(|d| wanted(&d.machine_id))
+                .map(|d| (d.at_ms, deactivation(d))),
+        )
+        .collect();
+    if machine_id.is_some() && events.is_empty() {
+        return None;
+    }
+    events.sort_by_key(|(started, _)| *started);
+    Some(events.into_iter().map(|(_, e)| e).collect())
+}
+
 /// The newest event of a machine at `now`.
 pub(crate) fn newest_event(record: &MachineRecord, now: i64) -> Option<Event> {
     events(record, now).pop().map(|(_, event)| event)
 }
 
 /// An event for something that finished at once and left no action behind (a no-op start
-/// or stop, a delete).
+/// or stop).
 pub(crate) fn instant_event(name: &str, machine_id: &str, ctx: &mut Ctx) -> Event {
     let now = Some(format_ms(ctx.now));
     Event {
@@ -172,8 +212,65 @@ pub(crate) fn accessor(user_id: &str, dt_deleted: Option<String>) -> Accessor {
     Accessor {
         user: AccessorUser {
             id: user_id.to_string(),
-            email: format!("{user_id}@users.emulator.invalid"),
+            email: crate::emulator::users::email_of(user_id),
         },
         dt_deleted,
     }
+}
+
+/// The answer of `PUT /machines/{id}`: the machine, and the event of a resize or move when
+/// there was one (the document's `event` is optional there, and never `null`).
+#[derive(Debug, Serialize)]
+pub(crate) struct UpdateAnswer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+    pub data: Machine,
+}
+
+/// A public IP of the account (`/public-ips`): `assignedMachineId` only when a machine holds it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PublicIp {
+    ip: String,
+    region: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assigned_machine_id: Option<String>,
+    dt_created: String,
+}
+
+pub(crate) fn public_ip(record: &PublicIpRecord, store: &Store) -> PublicIp {
+    PublicIp {
+        ip: record.ip.clone(),
+        region: record.region.code,
+        assigned_machine_id: store.ip_holder(&record.ip).map(|m| m.id.clone()),
+        dt_created: format_ms(record.created_ms),
+    }
+}
+
+/// A machine's desktop (`GET /machines/{id}/desktop`): VNC for a desktop agent, and the
+/// Windows remote desktop too for a Windows one; `None` for a headless machine. The host is
+/// its public address, else its private one; the VNC password is derived from its id, so it
+/// is the same on every read without being stored.
+pub(crate) fn desktop(record: &MachineRecord, now: i64) -> Option<Value> {
+    let agent = record.agent_type();
+    if agent == "LinuxHeadless" {
+        return None;
+    }
+    let public = record.public_address(&record.state_at(now));
+    let hostname = public.clone().unwrap_or_else(|| record.private_ip.clone());
+    let mut rng = fastrand::Rng::with_seed(record.id.bytes().fold(0x5eed_u64, |h, b| {
+        h.wrapping_mul(131).wrapping_add(u64::from(b))
+    }));
+    let password: String = (0..12).map(|_| rng.alphanumeric()).collect();
+    let mut desktop = serde_json::json!({
+        "vnc": {"hostname": hostname, "port": 5900, "password": password},
+    });
+    if agent == "WindowsDesktop" {
+        let mut windows = serde_json::json!({"hostname": hostname, "port": 3389});
+        if let Some(ip) = public {
+            windows["publicIp"] = Value::String(ip);
+        }
+        desktop["windows"] = windows;
+    }
+    Some(desktop)
 }

@@ -1,147 +1,8 @@
-//! The emulator's v1 API (`/v1`, `Authorization: Bearer`) over real HTTP: shapes of the shared
-//! v1 types, errors, lifecycle and events, paging and filters, accessors, availability, and
-//! one store shared with the legacy routes.
+//! v1 machines: shapes of the shared v1 types, lifecycle and events, paging and filters,
+//! accessors, and one store shared with the legacy routes.
 
-use crate::common::*;
+use super::*;
 use paperspace::api::v1::wire::{ActionAnswer, Event, Machine, Page};
-use reqwest::Method;
-use serde_json::{Value, json};
-use std::time::Duration;
-
-/// Every key of the shared v1 `Machine`.
-const MACHINE_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "state",
-    "os",
-    "machineType",
-    "agentType",
-    "cpus",
-    "ram",
-    "storageTotal",
-    "storageUsed",
-    "accelerators",
-    "region",
-    "privateIp",
-    "networkId",
-    "publicIp",
-    "publicIpType",
-    "autoShutdownEnabled",
-    "autoShutdownTimeout",
-    "autoShutdownForce",
-    "autoSnapshotEnabled",
-    "autoSnapshotFrequency",
-    "autoSnapshotSaveCount",
-    "updatesPending",
-    "restorePointEnabled",
-    "restorePointFrequency",
-    "restorePointSnapshotId",
-    "usageRate",
-    "storageRate",
-    "dtCreated",
-    "dtModified",
-    "dtDeleted",
-    "reservation",
-];
-
-const EVENT_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "state",
-    "machineId",
-    "dtCreated",
-    "dtStarted",
-    "dtFinished",
-    "error",
-];
-
-async fn v1(
-    emu: &Emu,
-    method: Method,
-    path: impl AsRef<str>,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> Reply {
-    let mut request = emu
-        .client
-        .request(method, format!("{}/v1{}", emu.base, path.as_ref()));
-    if let Some(key) = key {
-        request = request.header("authorization", format!("Bearer {key}"));
-    }
-    let body = body.map(|b| b.to_string());
-    send_request(request, body.as_deref()).await
-}
-
-async fn get(emu: &Emu, path: &str) -> Reply {
-    v1(emu, Method::GET, path, Some(KEY), None).await
-}
-
-fn ok(reply: Reply) -> Value {
-    assert_eq!(reply.status, 200, "{reply:?}");
-    reply.body
-}
-
-fn assert_v1_error(reply: &Reply, status: u16, code: &str, message_contains: &str) {
-    assert_eq!(reply.status.as_u16(), status, "{reply:?}");
-    let keys: Vec<&str> = reply
-        .body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, ["message", "code"], "{reply:?}");
-    assert_eq!(reply.body["code"], code, "{reply:?}");
-    let message = reply.body["message"].as_str().unwrap();
-    assert!(
-        message.contains(message_contains),
-        "{message:?} lacks {message_contains:?}"
-    );
-}
-
-fn assert_keys(value: &Value, expected: &[&str]) {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let mut expected = expected.to_vec();
-    keys.sort_unstable();
-    expected.sort_unstable();
-    assert_eq!(keys, expected, "{value}");
-}
-
-fn create_body(name: &str) -> Value {
-    json!({
-        "name": name,
-        "machineType": "C4",
-        "templateId": "tkni3aa4",
-        "diskSize": 50,
-        "region": "ny2",
-    })
-}
-
-/// Create through v1 with extra properties; the whole answer.
-async fn create(emu: &Emu, name: &str, extra: Value) -> Value {
-    let mut body = create_body(name);
-    if let (Value::Object(base), Value::Object(extra)) = (&mut body, extra) {
-        base.extend(extra);
-    }
-    ok(v1(emu, Method::POST, "/machines", Some(KEY), Some(body)).await)
-}
-
-async fn wait_for_v1(emu: &Emu, id: &str, state: &str) -> Value {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::time::Instant::now() < deadline {
-        let machine = ok(get(emu, &format!("/machines/{id}")).await);
-        if machine["state"] == state {
-            return machine;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("machine {id} never reached {state} within 10 s");
-}
 
 #[tokio::test]
 async fn create_answers_the_create_event_and_a_full_v1_machine() {
@@ -187,7 +48,9 @@ async fn create_answers_the_create_event_and_a_full_v1_machine() {
     assert_eq!(m["accelerators"][0]["count"], 1);
     assert_eq!(m["publicIpType"], "static");
     assert!(m["publicIp"].as_str().unwrap().starts_with("172.83."));
-    assert!(m["privateIp"].as_str().unwrap().starts_with("10.64."));
+    // On the region's default network, with an address of it.
+    assert_eq!(m["networkId"], "nemul8r2");
+    assert!(m["privateIp"].as_str().unwrap().starts_with("10.66."));
     assert_eq!(m["autoSnapshotEnabled"], true);
     assert_eq!(m["autoSnapshotFrequency"], "daily");
     assert_eq!(m["autoSnapshotSaveCount"], 3);
@@ -223,144 +86,6 @@ async fn create_answers_the_create_event_and_a_full_v1_machine() {
     assert_eq!(p["autoSnapshotFrequency"], Value::Null);
     assert_eq!(p["restorePointEnabled"], false);
     assert_eq!(p["region"], "ny2");
-}
-
-#[tokio::test]
-async fn errors_have_the_v1_shape() {
-    let emu = start().await;
-    // Authentication.
-    for key in [None, Some("")] {
-        let reply = v1(&emu, Method::GET, "/machines", key, None).await;
-        assert_v1_error(&reply, 401, "UNAUTHORIZED", "No such API token");
-    }
-    let legacy_header = emu.send(Method::GET, "/v1/machines", Some(KEY), None).await;
-    assert_v1_error(&legacy_header, 401, "UNAUTHORIZED", "No such API token");
-    let restricted = start_with(paperspace::emulator::Config {
-        api_keys: vec!["good".into()],
-        ..paperspace::emulator::Config::ephemeral(50)
-    })
-    .await;
-    let reply = v1(&restricted, Method::GET, "/machines", Some("bad"), None).await;
-    assert_eq!(
-        reply.body,
-        json!({"message": "No such API token", "code": "UNAUTHORIZED"})
-    );
-    assert_eq!(
-        v1(&restricted, Method::GET, "/machines", Some("good"), None)
-            .await
-            .status,
-        200
-    );
-
-    // Unknown machines.
-    for (method, path) in [
-        (Method::GET, "/machines/psnope"),
-        (Method::PUT, "/machines/psnope"),
-        (Method::DELETE, "/machines/psnope"),
-        (Method::PATCH, "/machines/psnope/start"),
-        (Method::PATCH, "/machines/psnope/stop"),
-        (Method::PATCH, "/machines/psnope/restart"),
-        (Method::GET, "/machines/psnope/accessors"),
-        (Method::GET, "/machine-events?machineId=psnope"),
-        (Method::GET, "/machine-events/nope"),
-        (Method::GET, "/no-such-endpoint"),
-    ] {
-        let body = (method == Method::PUT).then(|| json!({"name": "x"}));
-        let reply = v1(&emu, method, path, Some(KEY), body).await;
-        assert_eq!(
-            reply.body,
-            json!({"message": "Not found", "code": "NOT_FOUND"}),
-            "{path}"
-        );
-        assert_eq!(reply.status, 404);
-    }
-    let reply = v1(
-        &emu,
-        Method::POST,
-        "/machines/psnope/accessors",
-        Some(KEY),
-        Some(json!({"userId": "u"})),
-    )
-    .await;
-    assert_v1_error(&reply, 404, "NOT_FOUND", "Not found");
-
-    // Bad input names the field and the accepted values.
-    let post = |body: Value| v1(&emu, Method::POST, "/machines", Some(KEY), Some(body));
-    let mut bad_region = create_body("x");
-    bad_region["region"] = json!("East Coast (NY2)");
-    assert_v1_error(
-        &post(bad_region).await,
-        400,
-        "BAD_REQUEST",
-        "region 'East Coast (NY2)': expected one of ny2, ca1, ams1",
-    );
-    for key in ["name", "machineType", "templateId", "diskSize", "region"] {
-        let mut body = create_body("x");
-        body.as_object_mut().unwrap().remove(key);
-        assert_v1_error(&post(body).await, 400, "BAD_REQUEST", &format!("`{key}`"));
-    }
-    let mut unknown = create_body("x");
-    unknown["machineName"] = json!("legacy spelling");
-    assert_v1_error(
-        &post(unknown).await,
-        400,
-        "BAD_REQUEST",
-        "Unknown property `machineName`",
-    );
-    let mut bad_type = create_body("x");
-    bad_type["machineType"] = json!("H100x");
-    assert_v1_error(
-        &post(bad_type).await,
-        400,
-        "BAD_REQUEST",
-        "machineType 'H100x'",
-    );
-    let mut bad_ip = create_body("x");
-    bad_ip["publicIpType"] = json!("elastic");
-    assert_v1_error(
-        &post(bad_ip).await,
-        400,
-        "BAD_REQUEST",
-        "static, dynamic, none",
-    );
-    let mut bad_frequency = create_body("x");
-    bad_frequency["autoSnapshotFrequency"] = json!("hour");
-    assert_v1_error(
-        &post(bad_frequency).await,
-        400,
-        "BAD_REQUEST",
-        "hourly, daily, weekly, monthly",
-    );
-    let malformed = emu
-        .client
-        .post(format!("{}/v1/machines", emu.base))
-        .header("authorization", format!("Bearer {KEY}"))
-        .body("{nope")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(malformed.status(), 400);
-    for query in [
-        "limit=0",
-        "limit=121",
-        "limit=x",
-        "after=-1",
-        "order=up",
-        "orderBy=ram",
-        "region=mars",
-    ] {
-        let reply = get(&emu, &format!("/machines?{query}")).await;
-        assert_eq!(reply.status, 400, "{query}: {reply:?}");
-        assert_eq!(reply.body["code"], "BAD_REQUEST");
-    }
-    assert_eq!(get(&emu, "/machines?limit=120").await.status, 200);
-    let reply = v1(&emu, Method::GET, "/machines", Some(KEY), None).await;
-    assert!(reply.content_type.unwrap().starts_with("application/json"));
-    let unsupported = v1(&emu, Method::PATCH, "/machines", Some(KEY), None).await;
-    assert_eq!(unsupported.status, 405);
-    assert_eq!(unsupported.body["code"], "METHOD_NOT_ALLOWED");
-    // Nothing was created by the failed requests.
-    assert_eq!(ok(get(&emu, "/machines").await)["items"], json!([]));
 }
 
 #[tokio::test]
@@ -406,8 +131,8 @@ async fn v1_and_legacy_share_one_store() {
         Some(json!({"name": "renamed", "autoShutdownEnabled": false, "autoSnapshotFrequency": "monthly", "publicIpType": "none"})),
     )
     .await);
-    assert_keys(&updated, &["event", "data"]);
-    assert_eq!(updated["event"], Value::Null);
+    // No event for a change of settings: the key is absent (optional, never null).
+    assert_keys(&updated, &["data"]);
     assert_eq!(updated["data"]["name"], "renamed");
     assert_eq!(updated["data"]["autoShutdownEnabled"], false);
     assert_eq!(updated["data"]["autoShutdownTimeout"], Value::Null);
@@ -425,7 +150,7 @@ async fn v1_and_legacy_share_one_store() {
         Some(json!({"templateId": "t"})),
     )
     .await;
-    assert_v1_error(&reply, 400, "BAD_REQUEST", "Unknown property `templateId`");
+    assert_invalid(&reply, json!({"templateId": "Unrecognized key"}));
 
     // Both lists see both machines.
     let legacy_list = emu.get("/machines/getMachines").await.body;
@@ -484,10 +209,12 @@ async fn start_stop_restart_walk_the_lifecycle_with_events() {
     assert!(event["dtFinished"].is_string());
     serde_json::from_value::<Event>(event).unwrap();
 
-    // A start of a running machine is a no-op answering the finished start.
-    let again = ok(patch("start").await);
-    assert_eq!(again["event"]["id"], start_event.as_str());
-    assert_eq!(again["event"]["state"], "done");
+    // A start of a running machine is refused, as the live service refuses it.
+    assert_refused(
+        &patch("start").await,
+        "This machine is already running.",
+        Value::Null,
+    );
 
     let restarted = ok(patch("restart").await);
     assert_eq!(restarted["event"]["name"], "restart");
@@ -635,6 +362,55 @@ async fn lists_page_with_after_and_filter() {
     assert_eq!(none["hasMore"], false);
     let past_end = ok(get(&emu, "/machines?after=99").await);
     assert_eq!(past_end["items"], json!([]));
+
+    // `name` matches parts of names, in any case (not an exact match, as live).
+    for name in ["web-1", "Web-2", "db"] {
+        create(&emu, name, json!({})).await;
+    }
+    let web = ok(get(&emu, "/machines?name=web&orderBy=name&order=asc").await);
+    assert_eq!(names_of(&web), ["Web-2", "web-1"]);
+    let by_state = ok(get(&emu, "/machines?name=m&orderBy=state").await);
+    assert_eq!(names_of(&by_state).len(), 5);
+}
+
+#[tokio::test]
+async fn every_list_honours_order() {
+    let emu = start().await;
+    let id = id_of(&create(&emu, "ordered", json!({"startOnCreate": false})).await);
+    for user in ["ua", "ub", "uc"] {
+        let path = format!("/machines/{id}/accessors");
+        ok(send(&emu, Method::POST, &path, json!({"userId": user})).await);
+    }
+    for region in ["ny2", "ca1"] {
+        ok(send(&emu, Method::POST, "/public-ips", json!({"region": region})).await);
+    }
+    wait_for_v1(&emu, &id, "off").await;
+    ok(bare(&emu, Method::PATCH, format!("/machines/{id}/start")).await);
+    for (path, pointer, ascending) in [
+        (
+            format!("/machines/{id}/accessors"),
+            "/user/id",
+            vec![json!("ua"), json!("ub"), json!("uc")],
+        ),
+        (
+            format!("/machine-events?machineId={id}"),
+            "/name",
+            vec![json!("create"), json!("start")],
+        ),
+        (
+            "/public-ips".to_string(),
+            "/region",
+            vec![json!("ny2"), json!("ca1")],
+        ),
+    ] {
+        let joiner = if path.contains('?') { '&' } else { '?' };
+        let asc = ok(get(&emu, &format!("{path}{joiner}order=asc")).await);
+        assert_eq!(pluck(&asc, pointer), ascending, "{path}");
+        let desc = ok(get(&emu, &path).await);
+        let mut descending = ascending.clone();
+        descending.reverse();
+        assert_eq!(pluck(&desc, pointer), descending, "{path}: desc by default");
+    }
 }
 
 #[tokio::test]
@@ -661,13 +437,7 @@ async fn accessors_are_added_listed_and_removed() {
     }
     let listed = ok(get(&emu, &path).await);
     assert_eq!(listed["hasMore"], false);
-    let ids: Vec<&Value> = listed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| &a["user"]["id"])
-        .collect();
-    assert_eq!(ids, ["ub", "ua"]);
+    assert_eq!(pluck(&listed, "/user/id"), ["ub", "ua"]);
     assert_eq!(
         ok(get(&emu, &format!("{path}/ua")).await)["user"]["id"],
         "ua"
@@ -700,16 +470,10 @@ async fn accessors_are_added_listed_and_removed() {
     )
     .await;
     let listed = ok(get(&emu, &format!("{path}?order=asc")).await);
-    let ids: Vec<&Value> = listed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| &a["user"]["id"])
-        .collect();
-    assert_eq!(ids, ["ub", "uc"]);
+    assert_eq!(pluck(&listed, "/user/id"), ["ub", "uc"]);
 
     let bad = v1(&emu, Method::POST, &path, Some(KEY), Some(json!({}))).await;
-    assert_v1_error(&bad, 400, "BAD_REQUEST", "userId");
+    assert_invalid(&bad, json!({"userId": "Required"}));
     let bad = v1(
         &emu,
         Method::POST,
@@ -718,57 +482,5 @@ async fn accessors_are_added_listed_and_removed() {
         Some(json!({"userId": "u", "role": "admin"})),
     )
     .await;
-    assert_v1_error(&bad, 400, "BAD_REQUEST", "Unknown property `role`");
-}
-
-async fn available(emu: &Emu, query: &str) -> Value {
-    ok(get(emu, &format!("/machine-availability?{query}")).await)
-}
-
-#[tokio::test]
-async fn availability_follows_the_legacy_table_and_overrides() {
-    let emu = start().await;
-    assert_eq!(
-        available(&emu, "region=ny2&machineType=V100").await,
-        json!({"available": true})
-    );
-    assert_eq!(
-        available(&emu, "region=ams1&machineType=V100").await,
-        json!({"available": false})
-    );
-    emu.post(
-        "/__emulator/availability",
-        json!({"region": "ams1", "machineType": "V100", "available": true}),
-    )
-    .await;
-    assert_eq!(
-        available(&emu, "region=ams1&machineType=V100").await,
-        json!({"available": true})
-    );
-    let legacy = emu
-        .get("/machines/getAvailability?region=Europe%20(AMS1)&machineType=V100")
-        .await;
-    assert_eq!(legacy.body["available"], true);
-
-    let missing = get(&emu, "/machine-availability?machineType=V100").await;
-    assert_v1_error(&missing, 400, "BAD_REQUEST", "`region`");
-    let bad = get(&emu, "/machine-availability?region=mars&machineType=V100").await;
-    assert_v1_error(&bad, 400, "BAD_REQUEST", "ny2, ca1, ams1");
-    let bad = get(&emu, "/machine-availability?region=ny2&machineType=Z9").await;
-    assert_v1_error(&bad, 400, "BAD_REQUEST", "machineType 'Z9'");
-}
-
-#[tokio::test]
-async fn injected_failures_answer_in_the_v1_shape() {
-    let emu = start().await;
-    emu.post(
-        "/__emulator/faults",
-        json!({"status": 503, "count": 1, "retryAfter": 2}),
-    )
-    .await;
-    let reply = get(&emu, "/machines").await;
-    assert_eq!(reply.status, 503);
-    assert_eq!(reply.retry_after.as_deref(), Some("2"));
-    assert_eq!(reply.body["code"], "SERVICE_UNAVAILABLE");
-    assert_eq!(get(&emu, "/machines").await.status, 200);
+    assert_invalid(&bad, json!({"role": "Unrecognized key"}));
 }
