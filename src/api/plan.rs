@@ -141,23 +141,24 @@ impl Answer {
             }
             Answer::V1(kind) => {
                 let value: serde_json::Value = v1::parse(&body)?;
-                Ok(v1::mapping::resource_to_legacy(kind, &found(value)?).to_string())
+                Ok(v1::mapping::resource_to_legacy(kind, &found(kind, value)?).to_string())
             }
             Answer::V1Action(kind) => {
                 let answer: v1::wire::ActionAnswer<serde_json::Value> = v1::parse(&body)?;
-                let data = found(answer.data.unwrap_or_default())?;
+                let data = found(kind, answer.data.unwrap_or_default())?;
                 Ok(v1::mapping::resource_to_legacy(kind, &data).to_string())
             }
         }
     }
 }
 
-/// A v1 object the service said is not there: some reads answer `null` for an unknown id.
-fn found(value: serde_json::Value) -> Result<serde_json::Value> {
+/// A v1 object the service said is not there: some reads answer 200 with `null` for an
+/// unknown id (`GET /private-networks/{id}`, docs/v1.md).
+fn found(kind: V1Kind, value: serde_json::Value) -> Result<serde_json::Value> {
     if value.is_null() {
         return Err(CliError::new(
-            crate::error::ErrorKind::Api { status: 404 },
-            "not found: the API answered null",
+            crate::error::ErrorKind::Api { status: 200 },
+            format!("no such {}: the API answered null", kind.noun()),
         ));
     }
     Ok(value)
@@ -387,6 +388,18 @@ pub enum V1Kind {
     Network,
     /// A team membership (`GET /teams/{teamId}/users`), as a legacy user.
     TeamUser,
+}
+
+impl V1Kind {
+    /// What one is called in a message.
+    pub fn noun(self) -> &'static str {
+        match self {
+            V1Kind::OsTemplate | V1Kind::CustomTemplate => "template",
+            V1Kind::Script => "script",
+            V1Kind::Network => "network",
+            V1Kind::TeamUser => "user",
+        }
+    }
 }
 
 /// Which matching items are printed: `skip` of them are passed over, then `limit` (all of them

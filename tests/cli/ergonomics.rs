@@ -416,45 +416,6 @@ async fn create_takes_its_flags_from_an_options_file_and_the_command_line_wins()
     );
 }
 
-/// Runs `paperspace ARGS` on a pseudo-terminal (util-linux `script`), feeding `input`.
-#[cfg(target_os = "linux")]
-fn on_terminal(
-    sandbox: &Sandbox,
-    server: &MockServer,
-    args: &str,
-    input: &str,
-) -> Option<(i32, String)> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
-    let bin = assert_cmd::cargo::cargo_bin("paperspace");
-    let mut child = isolated("script")
-        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
-        // A terminal has a type; without one, spinners are not drawn.
-        .env("TERM", "xterm")
-        .env("HOME", sandbox.home.path())
-        .env("PAPERSPACE_CONFIG_HOST", server.uri())
-        .env("PAPERSPACE_API_KEY", KEY)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .ok()?;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    Some((
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    ))
-}
-
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn destroy_asks_on_a_terminal_and_only_yes_goes_ahead() {

@@ -5,14 +5,6 @@ use crate::support::*;
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer};
 
-fn v1_cli(sandbox: &Sandbox, server: &MockServer) -> assert_cmd::Command {
-    let mut cmd = sandbox.bare();
-    cmd.env("PAPERSPACE_API", "v1")
-        .env("PAPERSPACE_API_URL", format!("{}/v1", server.uri()))
-        .env("PAPERSPACE_API_KEY", KEY);
-    cmd
-}
-
 fn bearer() -> wiremock::matchers::HeaderExactMatcher {
     header("authorization", format!("Bearer {KEY}").as_str())
 }
@@ -53,7 +45,7 @@ async fn machine_types_are_open_on_v1_and_known_ones_work_on_legacy() {
             .expect(1)
             .mount(&server)
             .await;
-        let out = run(v1_cli(&sandbox, &server), &create_args(machine_type));
+        let out = run(sandbox.v1_cli(&server), &create_args(machine_type));
         assert_eq!(out.code, 0, "{machine_type}: {}", out.stderr);
     }
     Mock::given(method("GET"))
@@ -64,7 +56,7 @@ async fn machine_types_are_open_on_v1_and_known_ones_work_on_legacy() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "availability",
@@ -160,7 +152,7 @@ async fn power_actions_already_under_way_or_done_succeed_on_v1() {
             .await;
         machine_in(&server, state).await;
         let out = run(
-            v1_cli(&sandbox, &server),
+            sandbox.v1_cli(&server),
             &["machines", action, "--machineId", "ps1"],
         );
         out.assert_success("{}\n");
@@ -176,7 +168,7 @@ async fn power_actions_already_under_way_or_done_succeed_on_v1() {
         .await;
     machine_in(&server, "off").await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["machines", "restart", "--machineId", "ps1"],
     );
     assert_eq!(out.code, 1);
@@ -210,7 +202,7 @@ async fn a_retried_start_whose_first_try_landed_exits_0() {
         .await;
     machine_in(&server, "starting").await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "start",
@@ -243,7 +235,7 @@ async fn list_filters_mean_what_they_meant() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["machines", "list", "--name", "build"],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -255,7 +247,7 @@ async fn list_filters_mean_what_they_meant() {
     expect_no_request(&nothing).await;
     for lacking in ["userId", "teamId", "scriptId", "dtLastRun"] {
         run(
-            v1_cli(&sandbox, &nothing),
+            sandbox.v1_cli(&nothing),
             &["machines", "list", &format!("--{lacking}"), "x"],
         )
         .assert_error(
@@ -284,7 +276,7 @@ async fn legacy_fields_keep_their_meaning_and_debug_shows_the_bearer_header() {
         .await;
     let mut args = create_args("A4000");
     args.extend(["--userId", "u42", "--debug"]);
-    let out = run(v1_cli(&sandbox, &server), &args);
+    let out = run(sandbox.v1_cli(&server), &args);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let machine: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(machine["usageRate"], "A4000 hourly");
@@ -313,7 +305,7 @@ async fn v1_errors_show_their_code_and_details_and_429_is_retried_for_create_too
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "update",
@@ -348,7 +340,7 @@ async fn v1_errors_show_their_code_and_details_and_429_is_retried_for_create_too
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["machines", "show", "--machineId", "ps1"],
     );
     assert_eq!(out.code, 1, "{}", out.stdout);
@@ -377,7 +369,7 @@ async fn v1_errors_show_their_code_and_details_and_429_is_retried_for_create_too
         .expect(1)
         .mount(&server)
         .await;
-    let out = run(v1_cli(&sandbox, &server), &create_args("C5"));
+    let out = run(sandbox.v1_cli(&server), &create_args("C5"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["id"],
@@ -406,7 +398,7 @@ async fn public_ips_are_released_only_when_asked() {
         .await;
     for flag in ["--assignPublicIp", "--dynamicPublicIp"] {
         let out = run(
-            v1_cli(&sandbox, &server),
+            sandbox.v1_cli(&server),
             &[
                 "machines",
                 "update",
@@ -442,7 +434,7 @@ async fn public_ips_are_released_only_when_asked() {
         .mount(&server)
         .await;
     run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "destroy",
@@ -488,7 +480,7 @@ async fn public_ips_are_released_only_when_asked() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "destroy",
@@ -524,7 +516,7 @@ async fn public_ips_are_released_only_when_asked() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "destroy",

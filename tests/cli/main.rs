@@ -14,6 +14,7 @@ mod keys;
 mod live;
 mod namespaces;
 mod openapi;
+mod operations;
 mod outputs;
 #[cfg(feature = "emulator")]
 mod session;

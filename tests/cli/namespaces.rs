@@ -330,14 +330,6 @@ async fn bad_script_arguments_are_usage_errors_and_send_nothing() {
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
-fn v1_cli(sandbox: &Sandbox, server: &MockServer) -> assert_cmd::Command {
-    let mut cmd = sandbox.bare();
-    cmd.env("PAPERSPACE_API", "v1")
-        .env("PAPERSPACE_API_URL", format!("{}/v1", server.uri()))
-        .env("PAPERSPACE_API_KEY", KEY);
-    cmd
-}
-
 async fn v1_answer(
     server: &MockServer,
     verb: &str,
@@ -383,7 +375,7 @@ async fn on_v1_templates_are_os_and_custom_templates_in_the_legacy_shape() {
         r#"{"hasMore":false,"items":[{"id":"tcust1","name":"My Template","agentType":"LinuxHeadless","operatingSystemLabel":"Ubuntu 22.04.3 LTS","region":"ams1","defaultSizeGb":50,"availableMachineTypes":[],"parentMachineId":"ps1","dtCreated":"2023-02-01T00:00:00Z"}]}"#,
     )
     .await;
-    let out = run(v1_cli(&sandbox, &server), &["templates", "list"]);
+    let out = run(sandbox.v1_cli(&server), &["templates", "list"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout,
@@ -408,7 +400,7 @@ async fn on_v1_legacy_filters_are_applied_and_those_v1_lacks_are_usage_errors() 
             .await;
     }
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "templates",
             "list",
@@ -459,14 +451,14 @@ async fn on_v1_legacy_filters_are_applied_and_those_v1_lacks_are_usage_errors() 
             "v1 startup scripts take no description",
         ),
     ] {
-        run(v1_cli(&sandbox, &nothing), args).assert_error(
+        run(sandbox.v1_cli(&nothing), args).assert_error(
             2,
             &format!("--{flag} cannot be used with --api v1: {why}"),
             None,
         );
     }
     run(
-        v1_cli(&sandbox, &nothing),
+        sandbox.v1_cli(&nothing),
         &["scripts", "text", "--scriptId", "sc1"],
     )
     .assert_error(
@@ -504,7 +496,7 @@ async fn on_v1_scripts_map_onto_startup_scripts() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "scripts",
             "create",
@@ -543,17 +535,17 @@ async fn on_v1_scripts_map_onto_startup_scripts() {
     )
     .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["scripts", "show", "--scriptId", "sc7", "-o", "table"],
     );
     out.assert_success("ID           sc7\nName         boot\nDescription  -\nEnabled      no\nRun once     yes\nMachines     ps1\nCreated      2026-01-01 00:00\n");
     run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["scripts", "destroy", "--scriptId", "sc7"],
     )
     .assert_success("{}\n");
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["scripts", "list", "--name", "boot", "--raw"],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -593,14 +585,14 @@ async fn on_v1_networks_and_the_teams_users_come_in_the_legacy_shape() {
     )
     .await;
     run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["networks", "list", "--region", "ams1"],
     )
     .assert_success(&pretty(
         r#"[{"id":"n1","name":"lab","region":"Europe (AMS1)","dtCreated":"2026-01-01T00:00:00Z","network":"10.64.0.0","netmask":"255.255.240.0","teamId":null}]"#,
     ));
     run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["users", "list", "--firstname", "Grace"],
     )
     .assert_success(&pretty(

@@ -77,6 +77,15 @@ impl Sandbox {
             .env("PAPERSPACE_API_KEY", KEY);
         cmd
     }
+
+    /// The binary on v1 (`PAPERSPACE_API=v1`), whose base URL is `server`'s `/v1`.
+    pub fn v1_cli(&self, server: &MockServer) -> Command {
+        let mut cmd = self.bare();
+        cmd.env("PAPERSPACE_API", "v1")
+            .env("PAPERSPACE_API_URL", format!("{}/v1", server.uri()))
+            .env("PAPERSPACE_API_KEY", KEY);
+        cmd
+    }
 }
 
 /// Matches the raw query string exactly (order and encoding), or its absence.
@@ -209,4 +218,46 @@ pub async fn interrupt_after_first_request(
     .await
     .unwrap();
     (output, sent.elapsed())
+}
+
+/// Runs `paperspace ARGS` on a pseudo-terminal (util-linux `script`), feeding `input`; the
+/// server is the legacy API and, with `--api v1`, the v1 one (`/v1`).
+#[cfg(target_os = "linux")]
+pub fn on_terminal(
+    sandbox: &Sandbox,
+    server: &MockServer,
+    args: &str,
+    input: &str,
+) -> Option<(i32, String)> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("paperspace");
+    let mut child = isolated("script")
+        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        // A terminal has a type; without one, spinners are not drawn.
+        .env("TERM", "xterm")
+        .env("HOME", sandbox.home.path())
+        .env("PAPERSPACE_CONFIG_HOST", server.uri())
+        // Used with `--api v1` only.
+        .env("PAPERSPACE_API_URL", format!("{}/v1", server.uri()))
+        .env("PAPERSPACE_API_KEY", KEY)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    Some((
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
 }

@@ -7,14 +7,6 @@ use wiremock::{Mock, MockServer};
 
 const V1_MACHINE: &str = r#"{"id":"ps1","name":"box","state":"ready","os":"Ubuntu","machineType":"C5","agentType":"LinuxHeadless","cpus":4,"ram":8589934592,"storageTotal":53687091200,"storageUsed":110080,"accelerators":[],"region":"ny2","privateIp":"10.0.0.5","networkId":"n1","publicIp":"1.2.3.4","publicIpType":"static","autoShutdownEnabled":true,"autoShutdownTimeout":8,"autoShutdownForce":false,"autoSnapshotEnabled":false,"autoSnapshotFrequency":null,"autoSnapshotSaveCount":null,"updatesPending":false,"restorePointEnabled":false,"restorePointFrequency":null,"restorePointSnapshotId":null,"usageRate":0.45,"storageRate":5,"dtCreated":"2026-11-28T01:00:00.000Z","dtModified":"2026-11-28T01:00:00.000Z","dtDeleted":null}"#;
 
-fn v1_cli(sandbox: &Sandbox, server: &MockServer) -> assert_cmd::Command {
-    let mut cmd = sandbox.bare();
-    cmd.env("PAPERSPACE_API", "v1")
-        .env("PAPERSPACE_API_URL", format!("{}/v1", server.uri()))
-        .env("PAPERSPACE_API_KEY", KEY);
-    cmd
-}
-
 fn bearer() -> wiremock::matchers::HeaderExactMatcher {
     header("authorization", format!("Bearer {KEY}").as_str())
 }
@@ -32,7 +24,7 @@ async fn create_posts_the_renamed_fields_and_prints_the_legacy_machine() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "create",
@@ -113,13 +105,13 @@ async fn power_actions_update_destroy_and_access_use_their_v1_methods() {
         .await;
     for action in ["stop", "start", "restart", "destroy"] {
         run(
-            v1_cli(&sandbox, &server),
+            sandbox.v1_cli(&server),
             &["machines", action, "--machineId", "ps1"],
         )
         .assert_success("{}\n");
     }
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "update",
@@ -134,7 +126,7 @@ async fn power_actions_update_destroy_and_access_use_their_v1_methods() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     for enable in ["true", "false"] {
         run(
-            v1_cli(&sandbox, &server),
+            sandbox.v1_cli(&server),
             &[
                 "machines",
                 "setAccessForUser",
@@ -167,7 +159,7 @@ async fn show_joins_the_machine_and_its_events_and_raw_prints_v1_json() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["machines", "show", "--machineId", "ps1"],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -179,12 +171,12 @@ async fn show_joins_the_machine_and_its_events_and_raw_prints_v1_json() {
         "2026-11-28T01:00:05.000Z"
     );
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["machines", "show", "--machineId", "ps1", "--raw"],
     );
     out.assert_success(&pretty(V1_MACHINE));
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "show",
@@ -241,7 +233,7 @@ async fn list_follows_cursor_pages_and_applies_legacy_filters_and_paging() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines", "list", "--region", "ams1", "--state", "off", "--skip", "1", "--limit", "5",
         ],
@@ -260,7 +252,7 @@ async fn what_v1_cannot_do_is_a_usage_error_before_anything_is_sent() {
     let sandbox = Sandbox::new();
     let server = MockServer::start().await;
     expect_no_request(&server).await;
-    run(v1_cli(&sandbox, &server), &["machines", "utilization", "--machineId", "ps1", "--billingMonth", "2026-11"])
+    run(sandbox.v1_cli(&server), &["machines", "utilization", "--machineId", "ps1", "--billingMonth", "2026-11"])
         .assert_error(2, "utilization is not available with --api v1: the v1 API has no utilization endpoint; use --api legacy", None);
     let create = [
         "machines",
@@ -277,7 +269,7 @@ async fn what_v1_cannot_do_is_a_usage_error_before_anything_is_sent() {
         "t",
     ];
     run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[&create[..], &["--billingType", "hourly", "--teamId", "te1"]].concat(),
     )
     .assert_error(
@@ -286,7 +278,7 @@ async fn what_v1_cannot_do_is_a_usage_error_before_anything_is_sent() {
         None,
     );
     run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[&create[..], &["--billingType", "monthly"]].concat(),
     )
     .assert_error(
@@ -295,7 +287,7 @@ async fn what_v1_cannot_do_is_a_usage_error_before_anything_is_sent() {
         None,
     );
     run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["machines", "list", "--api", "v2"],
     )
     .assert_error(
@@ -317,7 +309,7 @@ async fn v1_errors_keep_their_message_and_status() {
         .mount(&server)
         .await;
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &["machines", "show", "--machineId", "nope"],
     );
     assert_eq!(out.code, 1);
@@ -330,7 +322,7 @@ async fn v1_errors_keep_their_message_and_status() {
         "error: Machine not found (HTTP 404, NOT_FOUND)\n"
     );
     let out = run(
-        v1_cli(&sandbox, &server),
+        sandbox.v1_cli(&server),
         &[
             "machines",
             "availability",
