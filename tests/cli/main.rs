@@ -5,6 +5,8 @@ mod auth;
 mod commands;
 #[cfg(feature = "emulator")]
 mod e2e;
+#[cfg(feature = "emulator")]
+mod e2e_v1;
 mod ergonomics;
 mod errors;
 mod faults;
