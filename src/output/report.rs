@@ -84,7 +84,8 @@ impl Stdout {
 
 /// Turn the results into output. One machine prints exactly what the legacy CLI printed;
 /// several print one array in input order where a failure stands as
-/// `{"machineId", "error", "status"}`, and the exit code is the first failure's.
+/// `{"machineId", "error", "status"}` (the target's own flag: `snapshotId`, `ip`...), and the
+/// exit code is the first failure's.
 pub fn present(
     invocations: &[Invocation],
     results: Vec<Result<String>>,
@@ -135,7 +136,7 @@ pub fn present(
     let mut items = Vec::with_capacity(results.len());
     let mut successes: Vec<(&Invocation, String)> = Vec::new();
     for (invocation, result) in invocations.iter().zip(results) {
-        let id = invocation.machine_id();
+        let id = invocation.target_id();
         match result {
             Ok(json) => {
                 items.push(json.clone());
@@ -143,7 +144,8 @@ pub fn present(
             }
             Err(error) => {
                 note_failure(Some(id), &error);
-                items.push(batch_error_item(id, &error));
+                let flag = invocation.spec.targets.flag().unwrap_or("machineId");
+                items.push(batch_error_item(flag, id, &error));
             }
         }
     }
@@ -190,9 +192,9 @@ fn show_many(successes: &[(&Invocation, String)], presentation: &Presentation) -
     }
 }
 
-fn batch_error_item(machine_id: &str, error: &CliError) -> String {
+fn batch_error_item(flag: &str, id: &str, error: &CliError) -> String {
     let mut object = serde_json::Map::new();
-    object.insert("machineId".into(), machine_id.into());
+    object.insert(flag.into(), id.into());
     object.extend(super::error_object(error));
     serde_json::Value::Object(object).to_string()
 }

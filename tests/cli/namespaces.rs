@@ -274,6 +274,44 @@ async fn scripts_create_sends_the_text_as_json_or_uploads_the_file_as_the_legacy
 }
 
 #[tokio::test]
+async fn a_value_that_starts_with_a_dash_is_the_flags_value_and_an_empty_text_is_shown_as_sent() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/scripts/createScript"))
+        .and(body_string(r#"{"scriptName":"s1","scriptText":"-x"}"#))
+        .respond_with(json_response(200, r#"{"id":"sc1"}"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    answer(
+        &server,
+        "GET",
+        "/scripts/getScriptText",
+        Some("scriptId=sc1"),
+        r#""""#,
+    )
+    .await;
+    run(
+        sandbox.cli(&server),
+        &[
+            "scripts",
+            "create",
+            "--scriptName",
+            "s1",
+            "--scriptText",
+            "-x",
+        ],
+    )
+    .assert_success(&pretty(r#"{"id":"sc1"}"#));
+    run(
+        sandbox.cli(&server),
+        &["scripts", "text", "--scriptId", "sc1"],
+    )
+    .assert_success("\"\"\n");
+}
+
+#[tokio::test]
 async fn bad_script_arguments_are_usage_errors_and_send_nothing() {
     let sandbox = Sandbox::new();
     let server = MockServer::start().await;
@@ -317,6 +355,20 @@ async fn bad_script_arguments_are_usage_errors_and_send_nothing() {
     run(sandbox.cli(&server), &["templates", "list", "--bogus", "1"]).assert_error(
         2,
         "unexpected argument '--bogus' found; see --help for the accepted flags",
+        None,
+    );
+    run(sandbox.cli(&server), &["scripts", "show", "--scriptId", ""]).assert_error(
+        2,
+        "--scriptId must not be empty",
+        None,
+    );
+    run(
+        sandbox.cli(&server),
+        &["templates", "list", "--region", "ny2", "--region", "ny2"],
+    )
+    .assert_error(
+        2,
+        "the argument '--region <REGION>' cannot be used multiple times",
         None,
     );
     // Gradient's namespaces are not Core's: the error says which namespaces there are.

@@ -1139,3 +1139,40 @@ async fn release_restore_and_destroy_ask_first_on_a_terminal() {
         assert!(screen.contains(done), "{screen}");
     }
 }
+
+#[tokio::test]
+async fn several_ids_are_one_request_each_and_a_failure_names_its_own_flag() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/snapshots/s1"))
+        .respond_with(json_response(200, &action(SNAPSHOT)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/snapshots/s2"))
+        .respond_with(json_response(
+            404,
+            r#"{"message":"Snapshot not found","code":"NOT_FOUND"}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run(
+        sandbox.v1_cli(&server),
+        &["snapshots", "destroy", "--snapshotId", "s1,s2", "--yes"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        pretty(&format!(
+            r#"[{},{{"snapshotId":"s2","error":"Snapshot not found","status":404,"code":"NOT_FOUND"}}]"#,
+            action(SNAPSHOT)
+        ))
+    );
+    assert_eq!(
+        out.stderr,
+        "error: s2: Snapshot not found (HTTP 404, NOT_FOUND)\n"
+    );
+}
