@@ -400,7 +400,7 @@ pub(crate) mod tests {
     fn request() -> NewMachine {
         let region = Region::find("East Coast (NY2)").unwrap();
         let machine_type = catalog::spec("C4").unwrap();
-        NewMachine::new(region, machine_type, 50, "hourly", "m".into(), "t1".into())
+        NewMachine::new(region, machine_type, 50, "hourly", "m".into(), "tkni3aa4".into())
     }
 
     /// A store with one machine created at t=0 with 100 ms steps; returns its id.

@@ -51,7 +51,7 @@ const CREATE: &[&str] = &[
     "--machineName",
     "e2e-box",
     "--templateId",
-    "tlinux",
+    "t0nspur5",
 ];
 
 fn wait(id: &str, state: &str) -> Vec<String> {
