@@ -125,7 +125,7 @@ class Soak:
                 self.attempted_names.add(name)
             result = self.run(["machines", "create", "--region", rng.choice(["ny2", "ca1", "ams1"]),
                                "--machineType", "C5", "--size", "50", "--billingType", "hourly",
-                               "--machineName", name, "--templateId", "tsoak"])
+                               "--machineName", name, "--templateId", "t0nspur5"])
             if result and result[0].returncode == 0:
                 with self.lock:
                     self.created[name] = json.loads(result[0].stdout)["id"]

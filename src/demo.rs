@@ -1,11 +1,15 @@
 //! `paperspace demo`: the whole job, with no account and no network. It starts the emulator
 //! in this process on a free loopback port, then runs this very binary, as a user would,
-//! through a machine's lifecycle against it, printing each command and what it printed.
+//! through a machine's lifecycle against it, printing each command and what it printed. Like
+//! a user, it first lists the templates and picks one for its machine.
 
 use crate::emulator;
 use crate::error::exit;
 use crate::output::curl::shell_quote;
 use std::process::{Command, Output};
+
+/// The machine type of the demo's machine: CPU only.
+const MACHINE_TYPE: &str = "C5";
 
 /// One step of the tour: the arguments after `paperspace`, and the exit code it should have.
 struct Step {
@@ -48,6 +52,27 @@ fn run_step(exe: &std::path::Path, url: &str, step: &Step) -> std::io::Result<Ou
 fn created_id(output: &Output) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
     value.get("id")?.as_str().map(str::to_string)
+}
+
+/// The template a user would pick for a Linux server on a CPU-only machine from what
+/// `templates list` printed (the legacy shape: `id`, `label`, `os`, `dtCreated`): the newest
+/// Ubuntu server. The legacy list names no agent and no machine types, so the label tells:
+/// a "Server" template is headless and runs on every type, while a desktop or ML-in-a-Box
+/// template needs a GPU. Returns its id and label.
+fn pick_template(listed: &[u8]) -> Option<(String, String)> {
+    let templates: Vec<serde_json::Value> = serde_json::from_slice(listed).ok()?;
+    let text = |t: &serde_json::Value, key: &str| t.get(key)?.as_str().map(str::to_string);
+    templates
+        .iter()
+        .filter_map(|t| Some((text(t, "id")?, text(t, "label")?, t)))
+        .filter(|(_, label, t)| {
+            let words: Vec<&str> = label.split_whitespace().collect();
+            words.contains(&"Ubuntu")
+                && words.contains(&"Server")
+                && text(t, "os").is_some_and(|os| os.starts_with("Ubuntu"))
+        })
+        .max_by_key(|(_, _, t)| text(t, "dtCreated"))
+        .map(|(id, label, _)| (id, label))
 }
 
 /// Run the tour; returns the exit code (0 when every step did what it should).
@@ -125,11 +150,20 @@ fn tour(exe: &std::path::Path, url: &str) -> Result<(), u8> {
                 "--region",
                 "ny2",
                 "--machineType",
-                "C5",
+                MACHINE_TYPE,
             ],
             0,
         ),
     )?;
+    let listed = run_checked(exe, url, &step(&["templates", "list"], 0))?;
+    let Some((template, label)) = pick_template(&listed.stdout) else {
+        eprintln!("error: templates list shows no Ubuntu server template");
+        return Err(exit::API_ERROR);
+    };
+    eprintln!(
+        "Chose template {template} ({label}), the newest Ubuntu server: a {MACHINE_TYPE} has \
+         no GPU, which the desktop and ML-in-a-Box templates need.\n"
+    );
     let created = run_checked(
         exe,
         url,
@@ -140,7 +174,7 @@ fn tour(exe: &std::path::Path, url: &str) -> Result<(), u8> {
                 "--region",
                 "ny2",
                 "--machineType",
-                "C5",
+                MACHINE_TYPE,
                 "--size",
                 "50",
                 "--billingType",
@@ -148,7 +182,7 @@ fn tour(exe: &std::path::Path, url: &str) -> Result<(), u8> {
                 "--machineName",
                 "demo-box",
                 "--templateId",
-                "tlinux2204",
+                &template,
             ],
             0,
         ),
@@ -187,4 +221,27 @@ fn tour(exe: &std::path::Path, url: &str) -> Result<(), u8> {
         run_checked(exe, url, &step)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pick_template;
+
+    #[test]
+    fn the_newest_ubuntu_server_is_picked() {
+        let listed = br#"[
+            {"id": "tkni3aa4", "label": "Ubuntu 20.04 Server", "os": "Ubuntu 20.04.6 LTS", "dtCreated": "2020-06-01T00:00:00.000Z"},
+            {"id": "t0nspur5", "label": "Ubuntu 22.04 Server", "os": "Ubuntu 22.04.4 LTS", "dtCreated": "2022-06-01T00:00:00.000Z"},
+            {"id": "tilqt47t", "label": "ML-in-a-Box Ubuntu 22.04", "os": "Ubuntu 22.04.4 LTS", "dtCreated": "2023-03-01T00:00:00.000Z"},
+            {"id": "tdesk204", "label": "Ubuntu 20.04 Desktop", "os": "Ubuntu 20.04.6 LTS", "dtCreated": "2020-06-01T00:00:00.000Z"},
+            {"id": "twin2019", "label": "Windows Server 2019", "os": "Windows Server 2019 Datacenter", "dtCreated": "2019-06-01T00:00:00.000Z"}
+        ]"#;
+        assert_eq!(
+            pick_template(listed),
+            Some(("t0nspur5".to_string(), "Ubuntu 22.04 Server".to_string()))
+        );
+        let no_server = br#"[{"id": "twin2019", "label": "Windows Server 2019", "os": "Windows Server 2019 Datacenter", "dtCreated": "2019-06-01T00:00:00.000Z"}]"#;
+        assert_eq!(pick_template(no_server), None);
+        assert_eq!(pick_template(b"not json"), None);
+    }
 }

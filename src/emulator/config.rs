@@ -77,9 +77,6 @@ pub struct Config {
     pub rng_seed: Option<u64>,
     /// Availability from the command line: (`"<region>|<type>"`, available).
     pub availability: Vec<(String, bool)>,
-    /// Refuse machines of templates neither the catalogue nor the account knows, as the live
-    /// service does; off by default, so any template id makes a machine (see `templates`).
-    pub known_templates_only: bool,
 }
 
 impl Config {
@@ -150,7 +147,6 @@ impl TryFrom<EmulatorArgs> for Config {
             faults,
             rng_seed: args.random_seed,
             availability,
-            known_templates_only: false,
         })
     }
 }

@@ -219,7 +219,6 @@ mod tests {
             now: 10,
             step_ms: 100,
             rng: &mut rng,
-            known_templates_only: false,
         };
         let region = store.find(&id).unwrap().region;
         let ip = store.claim_ip(region, &mut ctx).unwrap().ip.clone();
@@ -247,7 +246,6 @@ mod tests {
             now: 0,
             step_ms: 100,
             rng: &mut rng,
-            known_templates_only: false,
         };
         for third in pool(region) {
             for fourth in 2..=254u8 {

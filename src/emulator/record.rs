@@ -33,7 +33,8 @@ pub(crate) struct MachineRecord {
     pub size_gb: u64,
     pub template_id: String,
     /// The catalogue's OS template the machine runs (`templates`): its template's own id, or
-    /// the one behind a custom template; absent for an id the emulator does not know.
+    /// the one behind a custom template; absent from a state file that predates it (then
+    /// `template_id` stands for it, see `base`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_template: Option<String>,
     pub network_id: String,
@@ -159,12 +160,15 @@ impl MachineRecord {
     }
 
     /// The template whose operating system the machine runs: the catalogue's OS template
-    /// behind its template, or its template's own id when the emulator does not know it.
+    /// behind its template. It may be an id the catalogue does not know only in a state file
+    /// written before the emulator refused unknown templates (or by hand); such a machine
+    /// keeps loading and gets the fallbacks below.
     pub(crate) fn base(&self) -> &str {
         self.base_template.as_deref().unwrap_or(&self.template_id)
     }
 
-    /// Of an unknown template, Windows templates' ids begin with `tw` (in any case).
+    /// Of an unknown template (see `base`), Windows templates' ids begin with `tw` (in any
+    /// case).
     fn windows(&self) -> bool {
         self.base()
             .get(..2)

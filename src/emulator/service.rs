@@ -83,7 +83,6 @@ impl Emulator {
                 now: now_ms(),
                 step_ms: self.step_ms(),
                 rng: &mut inner.rng,
-                known_templates_only: self.config.known_templates_only,
             };
             let value = f(&mut inner.store, &mut ctx)?;
             inner.version += 1;

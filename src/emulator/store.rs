@@ -133,13 +133,11 @@ impl NewMachine {
     }
 }
 
-/// What an operation needs besides the store: the clock, the step length, randomness, and
-/// whether only known templates make machines (`Config::known_templates_only`).
+/// What an operation needs besides the store: the clock, the step length and randomness.
 pub(crate) struct Ctx<'a> {
     pub now: i64,
     pub step_ms: i64,
     pub rng: &'a mut fastrand::Rng,
-    pub known_templates_only: bool,
 }
 
 const ID_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -226,13 +224,8 @@ impl Store {
         settings: Changes,
         ctx: &mut Ctx,
     ) -> Result<&MachineRecord, ApiError> {
-        let template = self.resolve_template(
-            &new.template_id,
-            new.machine_type,
-            new.region,
-            new.size_gb,
-            ctx,
-        )?;
+        let template =
+            self.resolve_template(&new.template_id, new.machine_type, new.region, new.size_gb)?;
         let network = match &new.network_id {
             Some(id) => self.network_for("networkId", id, new.region)?,
             None => default_network(new.region),
@@ -400,7 +393,14 @@ pub(crate) mod tests {
     fn request() -> NewMachine {
         let region = Region::find("East Coast (NY2)").unwrap();
         let machine_type = catalog::spec("C4").unwrap();
-        NewMachine::new(region, machine_type, 50, "hourly", "m".into(), "t1".into())
+        NewMachine::new(
+            region,
+            machine_type,
+            50,
+            "hourly",
+            "m".into(),
+            "tkni3aa4".into(),
+        )
     }
 
     /// A store with one machine created at t=0 with 100 ms steps; returns its id.
@@ -410,7 +410,6 @@ pub(crate) mod tests {
             now: 0,
             step_ms: 100,
             rng,
-            known_templates_only: false,
         };
         let machine = store
             .create(request(), Changes::default(), &mut ctx)
@@ -424,7 +423,6 @@ pub(crate) mod tests {
             now,
             step_ms: 100,
             rng,
-            known_templates_only: false,
         }
     }
 

@@ -3,10 +3,9 @@
 //! both (legacy `templates/getTemplates`; v1 `/os-templates` and `/custom-templates`).
 //!
 //! A machine runs its template's operating system and agent (`base` on the machine: the OS
-//! template behind a custom one). An id neither the catalogue nor the account knows is
-//! accepted unless the emulator was started with `known_templates_only` (then it is a 400
-//! naming `templateId`, as the live service refuses an unknown template): such a machine runs
-//! Linux, or Windows when the id begins with `tw` (see `MachineRecord::os`).
+//! template behind a custom one). A create whose `templateId` neither the catalogue nor the
+//! account knows is refused, as the live service refuses it: a 400 naming `templateId` (v1's
+//! `details.templateId`, the legacy error's message).
 
 use super::catalog::TypeSpec;
 use super::http::ApiError;
@@ -205,8 +204,8 @@ impl Store {
         self.templates.iter().find(|t| t.id == id)
     }
 
-    /// The template a machine is created from, if it may be: it exists (or unknown ids are
-    /// accepted), `spec` is sold in `region` and the template runs on it, the template is in
+    /// The template a machine is created from, if it may be: the catalogue or the account
+    /// knows it, `spec` is sold in `region` and the template runs on it, the template is in
     /// `region` and fits in `size_gb`.
     pub(crate) fn resolve_template(
         &self,
@@ -214,7 +213,6 @@ impl Store {
         spec: &TypeSpec,
         region: &Region,
         size_gb: u64,
-        ctx: &Ctx,
     ) -> Result<Resolved, ApiError> {
         let resolved = if let Some(t) = os_template(id) {
             Resolved {
@@ -230,15 +228,8 @@ impl Store {
                 min_size_gb: t.size_gb,
                 runs_on: t.runs_on(),
             }
-        } else if ctx.known_templates_only || id.trim().is_empty() {
-            return Err(template_not_found());
         } else {
-            Resolved {
-                base: id.to_string(),
-                region: None,
-                min_size_gb: 1,
-                runs_on: RunsOn::Every,
-            }
+            return Err(template_not_found());
         };
         check_machine_type(id, resolved.runs_on, spec, region)?;
         if let Some(home) = resolved.region.filter(|home| *home != region) {

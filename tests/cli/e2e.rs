@@ -51,7 +51,7 @@ const CREATE: &[&str] = &[
     "--machineName",
     "e2e-box",
     "--templateId",
-    "tlinux",
+    "t0nspur5",
 ];
 
 fn wait(id: &str, state: &str) -> Vec<String> {
@@ -387,6 +387,24 @@ fn the_demo_runs_the_whole_job() {
             "{command}"
         );
     }
+    // The template comes from `templates list`, as a user would pick it: the newest Ubuntu
+    // server of the emulator's catalogue.
+    assert!(
+        out.stdout.contains("$ paperspace templates list\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("--machineType C5 --size 50 --billingType hourly --machineName demo-box --templateId t0nspur5\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("Chose template t0nspur5 (Ubuntu 22.04 Server), the newest Ubuntu server"),
+        "{}",
+        out.stderr
+    );
     assert!(
         out.stderr
             .contains("A local Paperspace emulator is serving http://127.0.0.1:")

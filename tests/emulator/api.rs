@@ -181,7 +181,7 @@ async fn unknown_machines_are_404_everywhere() {
 async fn bad_parameters_are_400_naming_the_parameter() {
     let emu = start().await;
     let valid = json!({"region": "East Coast (NY2)", "machineType": "C4", "size": 50,
-                       "billingType": "hourly", "machineName": "m", "templateId": "t1"});
+                       "billingType": "hourly", "machineName": "m", "templateId": "tkni3aa4"});
     let with = |key: &str, value: Value| {
         let mut body = valid.clone();
         body[key] = value;
@@ -570,7 +570,7 @@ async fn utilization_counts_running_seconds_within_the_month() {
     let created = 1_646_870_400_000i64; // 2022-03-10T00:00:00Z
     let store = json!({"machines": [{
         "id": "psutil001", "name": "u", "region": "ny2", "machineType": "P4000",
-        "billingType": "hourly", "sizeGb": 100, "templateId": "t1", "networkId": "n1",
+        "billingType": "hourly", "sizeGb": 100, "templateId": "tkni3aa4", "networkId": "n1",
         "privateIp": "10.64.0.2", "publicIp": {"kind": "none"}, "userId": "u1", "teamId": "t1",
         "autoShutdown": {"hours": 168, "force": false},
         "autoSnapshot": {"enabled": false, "frequency": null, "saveCount": null},

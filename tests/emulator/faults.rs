@@ -47,7 +47,7 @@ async fn error_rate_one_fails_every_api_request_and_changes_nothing() {
             .post(
                 "/machines/createSingleMachinePublic",
                 json!({"region": "ny2", "machineType": "C1", "size": 5,
-                "billingType": "hourly", "machineName": "x", "templateId": "t"}),
+                "billingType": "hourly", "machineName": "x", "templateId": "tkni3aa4"}),
             )
             .await;
         assert_error(&reply, 500, "injected");

@@ -137,7 +137,7 @@ async fn legacy_cli_drives_a_machine_through_its_life() {
                     "--machineName",
                     "legacy box",
                     "--templateId",
-                    "t123abc",
+                    "tkni3aa4",
                 ][..],
                 &key[..],
             ]

@@ -195,7 +195,7 @@ async fn hammer(clients: usize, duration: Duration) {
                 if mine.is_empty() || choice < 3 {
                     let name = format!("c{client_no}-r{round}");
                     let body = json!({"region": "ny2", "machineType": "C2", "size": 10, "billingType": "hourly",
-                        "machineName": name, "templateId": "t1"});
+                        "machineName": name, "templateId": "tkni3aa4"});
                     let reply = send(&client, &base, Method::POST, "/machines/createSingleMachinePublic", Some(KEY), Some(&body.to_string())).await;
                     assert_eq!(reply.status, 200, "{reply:?}");
                     mine.insert(reply.body["id"].as_str().unwrap().to_string(), name);

@@ -147,7 +147,7 @@ async fn v1_and_legacy_share_one_store() {
         Method::PUT,
         &format!("/machines/{legacy_id}"),
         Some(KEY),
-        Some(json!({"templateId": "t"})),
+        Some(json!({"templateId": "t0nspur5"})),
     )
     .await;
     assert_invalid(&reply, json!({"templateId": "Unrecognized key"}));

@@ -77,31 +77,31 @@ async fn os_templates_are_the_catalogue_and_make_machines() {
     );
 }
 
+/// As the live service does, a create whose template neither the catalogue nor the account
+/// knows is refused on both APIs, and makes nothing.
 #[tokio::test]
-async fn unknown_templates_are_refused_when_only_known_ones_may_be_used() {
-    let lenient = start().await;
-    let mut body = create_body("x");
-    body["templateId"] = json!("tsomething");
-    ok(send(&lenient, Method::POST, "/machines", body.clone()).await);
-
-    let strict = start_with(paperspace::emulator::Config {
-        known_templates_only: true,
-        ..paperspace::emulator::Config::ephemeral(50)
-    })
-    .await;
-    let refused = send(&strict, Method::POST, "/machines", body).await;
-    assert_refused(
-        &refused,
-        "Template not found",
-        json!({"templateId": "Template not found"}),
-    );
-    let legacy = strict.post(
-        "/machines/createSingleMachinePublic",
-        json!({"region": "East Coast (NY2)", "machineType": "C4", "size": 50,
-               "billingType": "hourly", "machineName": "x", "templateId": "tnope"}),
-    );
-    assert_error(&legacy.await, 400, "Template not found");
-    strict.create(json!({})).await;
+async fn unknown_templates_are_refused_on_both_apis() {
+    let emu = start().await;
+    for template in ["tsomething", "tlinux", "twin10", " "] {
+        let mut body = create_body("x");
+        body["templateId"] = json!(template);
+        let refused = send(&emu, Method::POST, "/machines", body).await;
+        assert_refused(
+            &refused,
+            "Template not found",
+            json!({"templateId": "Template not found"}),
+        );
+    }
+    let legacy = emu
+        .post(
+            "/machines/createSingleMachinePublic",
+            json!({"region": "East Coast (NY2)", "machineType": "C4", "size": 50,
+                   "billingType": "hourly", "machineName": "x", "templateId": "tnope"}),
+        )
+        .await;
+    assert_error(&legacy, 400, "Template not found");
+    assert_eq!(emu.get("/machines/getMachines").await.body, json!([]));
+    emu.create(json!({})).await;
 }
 
 #[tokio::test]
@@ -211,9 +211,18 @@ async fn custom_templates_are_made_from_an_off_machine_and_make_machines_on_both
             .await
             .is_empty()
     );
-    // Its machines live on.
+    // Its machines live on, but it makes no more.
     assert_eq!(
         emu.show(&legacy_child).await["os"],
         "Windows Server 2019 Datacenter"
+    );
+    let mut orphan = create_body("orphan");
+    orphan["templateId"] = json!(id);
+    orphan["machineType"] = json!("P4000");
+    orphan["diskSize"] = json!(100);
+    assert_refused(
+        &send(&emu, Method::POST, "/machines", orphan).await,
+        "Template not found",
+        json!({"templateId": "Template not found"}),
     );
 }
