@@ -53,7 +53,9 @@ fn from_git(dir: &Path) -> Option<String> {
     }
     // Rerun when HEAD moves: HEAD itself (a checkout, a detached commit) and the branch it
     // names (a commit, a reset), loose or packed. Only paths that exist: Cargo reruns a
-    // build script on every build while a watched path is missing.
+    // build script on every build while a watched path is missing. A branch that is only
+    // packed (a fresh clone) gets its loose file on the next commit: the folder it will be
+    // written to is watched instead, so that commit is seen too.
     let git_dir = git(dir, &["rev-parse", "--absolute-git-dir"]).map(PathBuf::from)?;
     let common_dir = git(dir, &["rev-parse", "--git-common-dir"])
         .map(|d| git_dir.join(d))
@@ -62,7 +64,11 @@ fn from_git(dir: &Path) -> Option<String> {
     if let Ok(head) = std::fs::read_to_string(git_dir.join("HEAD"))
         && let Some(branch) = head.trim().strip_prefix("ref: ")
     {
-        watched.push(common_dir.join(branch));
+        let loose = common_dir.join(branch);
+        match (loose.exists(), loose.parent()) {
+            (false, Some(folder)) => watched.push(folder.to_path_buf()),
+            _ => watched.push(loose),
+        }
     }
     for path in watched.iter().filter(|p| p.exists()) {
         println!("cargo:rerun-if-changed={}", path.display());

@@ -62,7 +62,7 @@ pub fn parse(args: Vec<OsString>) -> Result<Parsed> {
     if let Some(spec) = known_command(&args) {
         argv::check_forgotten_values(spec, &args)?;
     }
-    let matches = match command().try_get_matches_from(args) {
+    let matches = match tree::command_for(&args).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
             return match e.kind() {
@@ -180,6 +180,38 @@ fn one_line(error: &clap::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tree_one_run_builds_reads_as_the_whole_one() {
+        let mut whole = command();
+        for args in [
+            vec![],
+            vec!["machines"],
+            vec!["--format", "table", "snapshots", "list"],
+            vec!["help", "networks"],
+        ] {
+            let mut one_run = tree::command_for(&argv(&args));
+            assert_eq!(
+                one_run.render_help().to_string(),
+                whole.render_help().to_string(),
+                "{args:?}"
+            );
+            for name in args
+                .iter()
+                .filter(|word| commands::Namespace::find(word).is_some())
+            {
+                let of = |tree: &mut clap::Command| {
+                    let sub = tree.find_subcommand_mut(name).unwrap();
+                    sub.render_help().to_string()
+                };
+                assert_eq!(of(&mut one_run), of(&mut whole), "{name}");
+            }
+        }
+        // A namespace no word names is listed without its commands.
+        let bare = tree::command_for(&argv(&["machines", "list"]));
+        let snapshots = bare.find_subcommand("snapshots").unwrap();
+        assert_eq!(snapshots.get_subcommands().count(), 0);
+    }
 
     fn argv(args: &[&str]) -> Vec<OsString> {
         std::iter::once("paperspace")

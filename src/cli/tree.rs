@@ -145,8 +145,23 @@ fn api_command(spec: &CommandSpec) -> Command {
     ))
 }
 
-/// The whole CLI. Cheap to build (no I/O), so `--help` stays instant.
+/// The whole CLI (completions, the man page). Cheap to build (no I/O).
 pub fn command() -> Command {
+    tree(|_| true)
+}
+
+/// The CLI as one run needs it: every namespace is listed, but only those whose name is a
+/// word of argv get their commands and flags (`help` anywhere gets them all). Building all of
+/// them is most of the start-up cost of `--help` (bench/run.sh row b1), and a run uses one;
+/// a word that is only a flag's value costs a little time, never a wrong parse.
+pub(super) fn command_for(args: &[std::ffi::OsString]) -> Command {
+    if args.iter().any(|arg| arg == "help") {
+        return command();
+    }
+    tree(|namespace| args.iter().any(|arg| arg == namespace.name()))
+}
+
+fn tree(with_commands: impl Fn(Namespace) -> bool) -> Command {
     let mut tree = Command::new("paperspace")
         // Fixed, so help reads the same whatever the executable is called (paperspace.exe).
         .bin_name("paperspace")
@@ -155,15 +170,16 @@ pub fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(client_args(false));
-    for namespace in Namespace::ALL {
-        tree = tree.subcommand(
-            Command::new(namespace.name())
-                .about(namespace.about())
+    for &namespace in Namespace::ALL {
+        let mut listed = Command::new(namespace.name()).about(namespace.about());
+        if with_commands(namespace) {
+            listed = listed
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 .args(client_args(true))
-                .subcommands(namespace.commands().iter().map(api_command)),
-        );
+                .subcommands(namespace.commands().iter().map(api_command));
+        }
+        tree = tree.subcommand(listed);
     }
     tree = tree
         .subcommand(
