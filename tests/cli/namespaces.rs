@@ -13,11 +13,7 @@ async fn answer(
     query: Option<&'static str>,
     body: &str,
 ) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .and(ExactQuery(query))
-        .and(header("x-api-key", KEY))
-        .respond_with(json_response(200, body))
+    json_route(verb, route, query, Auth::ApiKey, body)
         .expect(1)
         .mount(server)
         .await;
@@ -389,11 +385,7 @@ async fn v1_answer(
     query: Option<&'static str>,
     body: &str,
 ) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .and(ExactQuery(query))
-        .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .respond_with(json_response(200, body))
+    json_route(verb, route, query, Auth::Bearer, body)
         .expect(1)
         .mount(server)
         .await;

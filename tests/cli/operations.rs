@@ -418,48 +418,29 @@ async fn machine_events_are_newest_first_and_limit_stops_the_paging() {
             r#"{{"id":"{id}","name":"start","state":"done","machineId":"ps1","dtCreated":"2026-01-0{id}T00:00:00Z","dtStarted":null,"dtFinished":null,"error":null}}"#
         )
     };
-    Mock::given(method("GET"))
-        .and(path("/v1/machine-events"))
-        .and(ExactQuery(Some(
-            "machineId=ps1&orderBy=dtCreated&order=desc&limit=120",
-        )))
-        .respond_with(json_response(
-            200,
-            &format!(
-                r#"{{"hasMore":true,"nextPage":"c2","items":[{},{}]}}"#,
-                event("3"),
-                event("2")
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/machine-events"))
-        .and(ExactQuery(Some(
-            "machineId=ps1&orderBy=dtCreated&order=desc&limit=120&after=c2",
-        )))
-        .respond_with(json_response(200, &page(&event("1"))))
-        .expect(1)
-        .mount(&server)
-        .await;
-    // One page of two is enough for --limit 2: the page asks for no more.
-    Mock::given(method("GET"))
-        .and(path("/v1/machine-events"))
-        .and(ExactQuery(Some(
-            "machineId=ps1&orderBy=dtCreated&order=desc&limit=2",
-        )))
-        .respond_with(json_response(
-            200,
-            &format!(
-                r#"{{"hasMore":true,"nextPage":"c2","items":[{},{}]}}"#,
-                event("3"),
-                event("2")
-            ),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let first_two = format!(
+        r#"{{"hasMore":true,"nextPage":"c2","items":[{},{}]}}"#,
+        event("3"),
+        event("2")
+    );
+    let query = |rest| -> Option<&'static str> {
+        Some(match rest {
+            "all" => "machineId=ps1&orderBy=dtCreated&order=desc&limit=120",
+            "after" => "machineId=ps1&orderBy=dtCreated&order=desc&limit=120&after=c2",
+            _ => "machineId=ps1&orderBy=dtCreated&order=desc&limit=2",
+        })
+    };
+    for (query, body) in [
+        (query("all"), first_two.clone()),
+        (query("after"), page(&event("1"))),
+        // One page of two is enough for --limit 2: the page asks for no more.
+        (query("limit"), first_two),
+    ] {
+        json_route("GET", "/v1/machine-events", query, Auth::Bearer, &body)
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
     run(
         sandbox.v1_cli(&server),
         &["machines", "events", "--machineId", "ps1"],

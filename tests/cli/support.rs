@@ -116,6 +116,33 @@ pub async fn expect_no_request(server: &MockServer) {
         .await;
 }
 
+/// A mock of `verb route` whose query is exactly `query` and which carries the key as `auth`
+/// says, answering 200 with the JSON `body`.
+pub fn json_route(
+    verb: &str,
+    route: &str,
+    query: Option<&'static str>,
+    auth: Auth,
+    body: &str,
+) -> Mock {
+    let (name, value) = match auth {
+        Auth::ApiKey => ("x-api-key", KEY.to_string()),
+        Auth::Bearer => ("authorization", format!("Bearer {KEY}")),
+    };
+    Mock::given(wiremock::matchers::method(verb))
+        .and(wiremock::matchers::path(route))
+        .and(ExactQuery(query))
+        .and(wiremock::matchers::header(name, value.as_str()))
+        .respond_with(json_response(200, body))
+}
+
+/// How a request carries the key: the legacy API's header, or v1's bearer token.
+#[derive(Debug, Clone, Copy)]
+pub enum Auth {
+    ApiKey,
+    Bearer,
+}
+
 pub fn json_response(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), "application/json")
 }
