@@ -643,3 +643,84 @@ async fn on_v1_networks_and_the_teams_users_come_in_the_legacy_shape() {
         r#"[{"id":"u2","email":"g@h.i","firstname":"Grace","lastname":null,"dtCreated":null,"teamId":null}]"#,
     ));
 }
+
+#[tokio::test]
+async fn on_v1_every_list_filter_of_the_legacy_cli_still_filters() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    // `name` goes to v1 (which matches parts of names) and is re-checked here: exact.
+    v1_answer(
+        &server,
+        "GET",
+        "/v1/private-networks",
+        Some("name=lab&orderBy=dtCreated&order=asc&limit=120"),
+        r#"{"hasMore":false,"items":[{"id":"n1","name":"lab","region":"ny2","network":"10.0.0.0","netmask":"255.255.255.0"},{"id":"n2","name":"lab-2","region":"ny2","network":"10.0.1.0","netmask":"255.255.255.0"}]}"#,
+    )
+    .await;
+    v1_answer(
+        &server,
+        "GET",
+        "/v1/startup-scripts",
+        Some("orderBy=dtCreated&order=asc&limit=120"),
+        &format!(
+            r#"{{"hasMore":false,"items":[{V1_SCRIPT},{}]}}"#,
+            V1_SCRIPT
+                .replace(r#""isEnabled":false"#, r#""isEnabled":true"#)
+                .replace(r#""id":"sc7""#, r#""id":"sc8""#)
+        ),
+    )
+    .await;
+    run(
+        sandbox.v1_cli(&server),
+        &[
+            "networks", "list", "--name", "lab", "--netmask", "255.255.255.0", "-o", "table",
+        ],
+    )
+    .assert_success("ID  NAME  REGION            NETWORK   NETMASK\nn1  lab   East Coast (NY2)  10.0.0.0  255.255.255.0\n");
+    run(
+        sandbox.v1_cli(&server),
+        &[
+            "scripts",
+            "list",
+            "--isEnabled",
+            "true",
+            "--runOnce",
+            "true",
+            "-o",
+            "table",
+            "--columns",
+            "id,enabled",
+        ],
+    )
+    .assert_success("ID   ENABLED\nsc8  yes\n");
+}
+
+#[tokio::test]
+async fn the_legacy_namespaces_read_as_tables() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "GET",
+        "/users/getUsers",
+        None,
+        r#"[{"id":"u1","email":"ada@example.com","firstname":"Ada","lastname":"Lovelace","dtCreated":"2017-04-15T10:00:00.000Z","teamId":"te1"}]"#,
+    )
+    .await;
+    answer(
+        &server,
+        "GET",
+        "/scripts/getScriptText",
+        Some("scriptId=sc1"),
+        r##""#!/bin/bash\necho hi\n""##,
+    )
+    .await;
+    run(sandbox.cli(&server), &["users", "list", "-o", "table"]).assert_success(
+        "ID  EMAIL            FIRST NAME  LAST NAME\nu1  ada@example.com  Ada         Lovelace\n",
+    );
+    run(
+        sandbox.cli(&server),
+        &["scripts", "text", "--scriptId", "sc1", "-o", "table"],
+    )
+    .assert_success("#!/bin/bash\necho hi\n");
+}
