@@ -5,7 +5,7 @@
 //! paths are the legacy CLI's wire format (docs/compatibility.md, "The wire"). The v1
 //! operations are the live API's (docs/v1.md).
 
-use super::{CommandId, INTERVAL, MachinesCommand, TIMEOUT};
+use super::{CommandId, INTERVAL, MachinesCommand, TIMEOUT, YES};
 use crate::api::plan::Items;
 use crate::api::spec::*;
 use crate::vocab::{
@@ -486,10 +486,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 "Releases any assigned public ip address for the machine; defaults to false. Without it a static address stays in the account (and is billed).",
             )
             .on_v1(OnV1::Converted(V1Value::ReleasesStaticIp)),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
         ],
         rules: &[],
         resend: Resend::Never(SHOW_MACHINE),

@@ -27,6 +27,12 @@ const TIMEOUT: ParamSpec = client(
     "Give up waiting after this many seconds (exit 124); 0 waits without limit. Stops early (exit 5) when the machine records a new error event, or the action's event fails.",
 );
 
+/// `--yes` of the commands that ask before doing what cannot be undone (`Confirmation`).
+const YES: ParamSpec = client_switch(
+    "yes",
+    "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
+);
+
 /// `--wait` of the commands whose wait is over when the action's event is done.
 const WAIT_FOR_EVENT: ParamSpec = client_switch(
     "wait",

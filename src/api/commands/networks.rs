@@ -1,7 +1,7 @@
 //! The `networks` namespace: `networks list` of the legacy CLI; `create`, `show` and
 //! `destroy`, v1's private networks.
 
-use super::{CommandId, NetworksCommand};
+use super::{CommandId, NetworksCommand, YES};
 use crate::api::plan::{Items, V1Kind};
 use crate::api::spec::*;
 
@@ -123,10 +123,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
                 "Id of the network. Repeat the flag (or separate ids with commas) to destroy several.",
             )
             .on_v1(OnV1::Client),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
         ],
         rules: &[],
         resend: Resend::Never(Check {

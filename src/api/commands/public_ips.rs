@@ -1,7 +1,7 @@
 //! The `publicIps` namespace (v1): the static public addresses of the team, claimed from a
 //! region's pool, assigned to a machine, released back (docs/v1.md, "Public IPs").
 
-use super::{CommandId, PublicIpsCommand};
+use super::{CommandId, PublicIpsCommand, YES};
 use crate::api::plan::Items;
 use crate::api::spec::*;
 
@@ -133,10 +133,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
                 "The address. Repeat the flag (or separate addresses with commas) to release several.",
             )
             .on_v1(OnV1::Client),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
         ],
         rules: &[],
         resend: Resend::Never(THE_ADDRESS),

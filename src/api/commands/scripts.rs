@@ -2,7 +2,7 @@
 //! machines create). The legacy CLI's five commands; `assign`, `unassign` and `update` are
 //! v1's.
 
-use super::{CommandId, ScriptsCommand};
+use super::{CommandId, ScriptsCommand, YES};
 use crate::api::plan::{Items, V1Kind};
 use crate::api::spec::*;
 
@@ -157,10 +157,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         about: "Destroy a startup script (it is taken off every machine it is assigned to)",
         params: &[
             req(SCRIPT_ID, ValueKind::Id, "The id of the script to destroy."),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
         ],
         rules: &[],
         resend: Resend::Never(SHOW_SCRIPT),

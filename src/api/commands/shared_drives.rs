@@ -1,7 +1,7 @@
 //! The `sharedDrives` namespace (v1): network drives that the machines of a private network
 //! mount together.
 
-use super::{CommandId, SharedDrivesCommand};
+use super::{CommandId, SharedDrivesCommand, YES};
 use crate::api::plan::Items;
 use crate::api::spec::*;
 
@@ -111,10 +111,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
                 "Id of the drive. Repeat the flag (or separate ids with commas) to destroy several.",
             )
             .on_v1(OnV1::Client),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
         ],
         rules: &[],
         resend: Resend::Never(Check {

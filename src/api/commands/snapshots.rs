@@ -1,6 +1,6 @@
 //! The `snapshots` namespace (v1): a machine's disk as it was, kept to restore it to.
 
-use super::{CommandId, INTERVAL, SnapshotsCommand, TIMEOUT, WAIT_FOR_EVENT};
+use super::{CommandId, INTERVAL, SnapshotsCommand, TIMEOUT, WAIT_FOR_EVENT, YES};
 use crate::api::plan::Items;
 use crate::api::spec::*;
 
@@ -96,10 +96,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
                 ValueKind::Switch,
                 "Take a snapshot of the disk as it is now, first.",
             ),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
             WAIT_FOR_EVENT,
             INTERVAL,
             TIMEOUT,
@@ -134,10 +131,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
                 "Id of the snapshot. Repeat the flag (or separate ids with commas) to destroy several.",
             )
             .on_v1(OnV1::Client),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
         ],
         rules: &[],
         resend: Resend::Never(SHOW_SNAPSHOT),

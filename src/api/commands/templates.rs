@@ -1,7 +1,7 @@
 //! The `templates` namespace: `templates list` of the legacy CLI; `create` and `destroy`, the
 //! custom templates of v1.
 
-use super::{CommandId, INTERVAL, TIMEOUT, TemplatesCommand, WAIT_FOR_EVENT};
+use super::{CommandId, INTERVAL, TIMEOUT, TemplatesCommand, WAIT_FOR_EVENT, YES};
 use crate::api::plan::V1Kind;
 
 use crate::api::spec::*;
@@ -98,10 +98,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
                 "Id of the custom template. Repeat the flag (or separate ids with commas) to destroy several.",
             )
             .on_v1(OnV1::Client),
-            client_switch(
-                "yes",
-                "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
-            ),
+            YES,
         ],
         rules: &[],
         resend: Resend::Never(Check {

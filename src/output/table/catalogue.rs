@@ -137,6 +137,27 @@ fn matches(field: &Field, wanted: &str) -> bool {
         || field.aliases.contains(&wanted)
 }
 
+/// The column names `--columns` asked for, each entry split at commas; none at all is an
+/// error listing the `valid` ones.
+pub(super) fn requested_names<'a>(
+    requested: &'a [String],
+    valid: &[&str],
+) -> Result<Vec<&'a str>, CliError> {
+    let names: Vec<&str> = requested
+        .iter()
+        .flat_map(|entry| entry.split(','))
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Err(CliError::usage(format!(
+            "--columns needs at least one column; valid columns: {}",
+            valid.join(", ")
+        )));
+    }
+    Ok(names)
+}
+
 /// The fields to show: `--columns` when given, else `defaults`. For views without columns
 /// this only checks that none were asked for.
 pub(super) fn selected_fields(
@@ -153,22 +174,10 @@ pub(super) fn selected_fields(
     };
     if valid.is_empty() {
         return Err(CliError::usage(
-            "--columns applies only to machine tables (list, show, create, update, waitfor)",
+            "--columns applies only to tables of machines and records (this answer is one line or a text)",
         ));
     }
-    let names: Vec<&str> = requested
-        .iter()
-        .flat_map(|entry| entry.split(','))
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .collect();
-    if names.is_empty() {
-        return Err(CliError::usage(format!(
-            "--columns needs at least one column; valid columns: {}",
-            valid.join(", ")
-        )));
-    }
-    names
+    requested_names(requested, &valid)?
         .into_iter()
         .map(|name| {
             let wanted = normalize(name);

@@ -282,19 +282,7 @@ pub(super) fn selected(
         return Ok(defaults.iter().filter_map(by_key).collect());
     };
     let valid: Vec<&str> = catalogue.fields.iter().map(|f| f.key).collect();
-    let names: Vec<&str> = requested
-        .iter()
-        .flat_map(|entry| entry.split(','))
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .collect();
-    if names.is_empty() {
-        return Err(CliError::usage(format!(
-            "--columns needs at least one column; valid columns: {}",
-            valid.join(", ")
-        )));
-    }
-    names
+    super::catalogue::requested_names(requested, &valid)?
         .into_iter()
         .map(|name| {
             let wanted = normalize(name);
