@@ -453,6 +453,9 @@ async fn wait_for(
     poll_until(wait, &format!("machine {id}"), target, move || async move {
         let body = fetch_machine(session, fetch, false).await?;
         let machine: Machine = serde_json::from_str(&body).unwrap_or_default();
+        if session.backend == Backend::V1 && event.is_none() {
+            baseline.borrow_mut().follow_under_way(&machine);
+        }
         let verdict = assess(&machine, target, &baseline.borrow());
         match verdict {
             Verdict::Reached => Ok(Polled::Done(body)),

@@ -30,6 +30,29 @@ impl Baseline {
         }
     }
 
+    /// Before the first poll is judged, on v1 when the wait follows no action of its own
+    /// (`waitfor`): the newest event, if it is still under way and began shortly before the
+    /// wait (`RECENT_ERROR_GRACE`), is the action the wait is for, and is followed from then
+    /// on. `restart` then `waitfor --state ready` must not end at once because the machine
+    /// still reads ready while the restart runs (docs/v1.md, "Events").
+    pub(crate) fn follow_under_way(&mut self, machine: &Machine) {
+        if self.followed.is_some() || self.errors_at_first_poll.is_some() {
+            return;
+        }
+        let Some(event) = newest_event(machine.events.as_deref().unwrap_or_default()) else {
+            return;
+        };
+        let under_way = matches!(
+            event.state.as_deref(),
+            Some(event_state::NEW | event_state::V1_IN_PROGRESS)
+        );
+        let began = parse_timestamp(event.dt_created.as_deref());
+        let recent = began.is_some_and(|t| t >= self.started_at - RECENT_ERROR_GRACE);
+        if under_way && recent {
+            self.followed = event.handle.clone();
+        }
+    }
+
     /// After a poll that did not end the wait: on the first, remember which events were
     /// errors already.
     pub(crate) fn after_poll(&mut self, machine: &Machine) {
@@ -253,6 +276,43 @@ mod tests {
             assess(&at("starting", "error"), "ready", &following("e2")),
             Verdict::Pending(Some("starting".into()))
         );
+    }
+
+    #[test]
+    fn waitfor_on_v1_follows_an_action_under_way_that_began_just_before() {
+        let with = |state: &str, at: &str| {
+            machine(&format!(
+                r#"{{"state":"ready","events":[{{"name":"restart","state":"{state}","handle":"r1","dtCreated":"{at}"}}]}}"#
+            ))
+        };
+        let mut fresh = baseline(None);
+        fresh.follow_under_way(&with("in progress", "2022-03-14T14:59:50Z"));
+        assert_eq!(fresh.followed.as_deref(), Some("r1"));
+        assert_eq!(
+            assess(
+                &with("in progress", "2022-03-14T14:59:50Z"),
+                "ready",
+                &fresh
+            ),
+            Verdict::Pending(Some("ready".into()))
+        );
+        assert_eq!(
+            assess(&with("done", "2022-03-14T14:59:50Z"), "ready", &fresh),
+            Verdict::Reached
+        );
+        // Done already, or under way since long ago: nothing to follow.
+        for (state, at) in [
+            ("done", "2022-03-14T14:59:50Z"),
+            ("in progress", "2022-03-14T12:00:00Z"),
+        ] {
+            let mut old = baseline(None);
+            old.follow_under_way(&with(state, at));
+            assert_eq!(old.followed, None, "{state} {at}");
+        }
+        // Only on the first poll.
+        let mut later = baseline(Some(&[]));
+        later.follow_under_way(&with("in progress", "2022-03-14T14:59:50Z"));
+        assert_eq!(later.followed, None);
     }
 
     #[test]

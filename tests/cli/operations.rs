@@ -1157,3 +1157,52 @@ async fn several_ids_are_one_request_each_and_a_failure_names_its_own_flag() {
         "error: s2: Snapshot not found (HTTP 404, NOT_FOUND)\n"
     );
 }
+
+#[tokio::test]
+async fn waitfor_on_v1_does_not_end_while_the_action_just_asked_for_is_under_way() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    // The machine still reads ready while the restart asked for a moment ago runs.
+    machine_is(&server, "ready", 100).await;
+    let events = |state: &str| {
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        page(&format!(
+            r#"{{"id":"r1","name":"restart","state":"{state}","machineId":"ps1","dtCreated":"{now}","error":null}}"#
+        ))
+    };
+    Mock::given(method("GET"))
+        .and(path("/v1/machine-events"))
+        .respond_with(json_response(200, &events("in progress")))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/machine-events"))
+        .respond_with(json_response(200, &events("done")))
+        .mount(&server)
+        .await;
+    let out = run(
+        sandbox.v1_cli(&server),
+        &[
+            "machines",
+            "waitfor",
+            "--machineId",
+            "ps1",
+            "--state",
+            "ready",
+            "--interval",
+            "0.05",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(printed["events"][0]["state"], "done");
+    let polls = received(&server)
+        .await
+        .iter()
+        .filter(|r| r.starts_with("GET /v1/machine-events"))
+        .count();
+    assert_eq!(polls, 3, "two polls while the restart ran, one after");
+}
