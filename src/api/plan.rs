@@ -94,7 +94,7 @@ impl Plan {
         // An action's answer names the event that follows it; waitfor follows none.
         let event = match self.step {
             Step::Nothing => None,
-            _ => Some("{event}"),
+            _ => Some(ANSWERED_EVENT),
         };
         if wait.target == WaitTarget::Event {
             requests.extend(event.and_then(|event| backend.event_request(event)));
@@ -109,6 +109,9 @@ impl Plan {
         requests
     }
 }
+
+/// What a dry run shows for the id of the event an action's answer will name.
+pub(crate) const ANSWERED_EVENT: &str = "{event}";
 
 /// How an answer becomes what is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -189,6 +189,8 @@ mod tests {
             vec!["machines"],
             vec!["--format", "table", "snapshots", "list"],
             vec!["help", "networks"],
+            vec!["login", "--help"],
+            vec!["emulator"],
         ] {
             let mut one_run = tree::command_for(&argv(&args));
             assert_eq!(

@@ -158,10 +158,12 @@ pub(super) fn command_for(args: &[std::ffi::OsString]) -> Command {
     if args.iter().any(|arg| arg == "help") {
         return command();
     }
-    tree(|namespace| args.iter().any(|arg| arg == namespace.name()))
+    tree(|name| args.iter().any(|arg| arg == name))
 }
 
-fn tree(with_commands: impl Fn(Namespace) -> bool) -> Command {
+/// The tree; `in_full(name)` says whether the subcommand of that name gets its commands and
+/// flags, or is only listed with its one-line description.
+fn tree(in_full: impl Fn(&str) -> bool) -> Command {
     let mut tree = Command::new("paperspace")
         // Fixed, so help reads the same whatever the executable is called (paperspace.exe).
         .bin_name("paperspace")
@@ -172,7 +174,7 @@ fn tree(with_commands: impl Fn(Namespace) -> bool) -> Command {
         .args(client_args(false));
     for &namespace in Namespace::ALL {
         let mut listed = Command::new(namespace.name()).about(namespace.about());
-        if with_commands(namespace) {
+        if in_full(namespace.name()) {
             listed = listed
                 .subcommand_required(true)
                 .arg_required_else_help(true)
@@ -181,17 +183,24 @@ fn tree(with_commands: impl Fn(Namespace) -> bool) -> Command {
         }
         tree = tree.subcommand(listed);
     }
-    tree = tree
-        .subcommand(
-            LoginArgs::augment_args(Command::new("login"))
-                .about("Save an API key in ~/.paperspace/config.json (checked with the API first)")
-                .after_help("Examples:\n  paperspace login --apiKey KEY\n  pass show paperspace | paperspace login\n  paperspace login --email me@example.com"),
-        )
-        .subcommand(Command::new("logout").about("Remove the saved API key (other settings in the file are kept)"));
+    // The derive's own description (its doc comment) is replaced after it is applied.
+    let login = match in_full("login") {
+        true => LoginArgs::augment_args(Command::new("login")).after_help("Examples:\n  paperspace login --apiKey KEY\n  pass show paperspace | paperspace login\n  paperspace login --email me@example.com"),
+        false => Command::new("login"),
+    }
+    .about("Save an API key in ~/.paperspace/config.json (checked with the API first)");
+    tree = tree.subcommand(login).subcommand(
+        Command::new("logout")
+            .about("Remove the saved API key (other settings in the file are kept)"),
+    );
     #[cfg(feature = "emulator")]
     {
+        let mut emulator = Command::new("emulator").about(crate::emulator::ABOUT);
+        if in_full("emulator") {
+            emulator = crate::emulator::EmulatorArgs::augment_args(emulator);
+        }
         tree = tree
-            .subcommand(crate::emulator::EmulatorArgs::augment_args(Command::new("emulator")))
+            .subcommand(emulator)
             .subcommand(
                 Command::new("demo")
                     .about("Try it without an account: start a local emulator and run a machine's whole lifecycle against it")

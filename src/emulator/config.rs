@@ -8,8 +8,13 @@ use crate::vocab::Region;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
 
-/// Run a local, stateful emulator of the Paperspace APIs, legacy and v1 (127.0.0.1 only).
+/// What `paperspace --help` says of the emulator.
+pub const ABOUT: &str =
+    "Run a local, stateful emulator of the Paperspace APIs, legacy and v1 (127.0.0.1 only)";
+
+/// `paperspace emulator`'s flags.
 #[derive(Debug, Clone, clap::Args)]
+#[command(about = ABOUT)]
 pub struct EmulatorArgs {
     /// Port to listen on (always on 127.0.0.1); 0 picks a free one.
     #[arg(long, default_value_t = 8080)]

@@ -96,7 +96,7 @@ mod templates;
 mod users;
 mod v1;
 
-pub use config::{Config, EmulatorArgs};
+pub use config::{ABOUT, Config, EmulatorArgs};
 pub use faults::FaultSettings;
 
 /// The message of the error event a start that failed for lack of capacity records (the text

@@ -3,7 +3,7 @@
 //! a usage error naming it (never dropped quietly); nothing here does I/O.
 
 use crate::api::params::{Invocation, ParamValue, check_path_segment};
-use crate::api::plan::{Answer, Items, ListPlan, MachineFetch, Step, Window};
+use crate::api::plan::{ANSWERED_EVENT, Answer, Items, ListPlan, MachineFetch, Step, Window};
 use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
 use crate::api::spec::{OnV1, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
 use crate::error::{CliError, Result};
@@ -299,11 +299,12 @@ pub(crate) fn fetch_machine(id: &str) -> MachineFetch {
     MachineFetch::V1 { machine, events }
 }
 
-/// One event (`{event}` stands for an id an answer will tell).
+/// One event (`plan::ANSWERED_EVENT` stands for the id an answer will tell, shown as is).
 pub(crate) fn event_request(event: &str) -> ApiRequest {
-    let path = match event {
-        "{event}" => "/machine-events/{event}".to_string(),
-        id => format!("/machine-events/{}", encode_component(id)),
+    let path = if event == ANSWERED_EVENT {
+        format!("/machine-events/{event}")
+    } else {
+        format!("/machine-events/{}", encode_component(event))
     };
     ApiRequest::get(Auth::Bearer, path, Vec::new())
 }
