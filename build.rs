@@ -57,8 +57,10 @@ fn from_git(dir: &Path) -> Option<String> {
     // packed (a fresh clone) gets its loose file on the next commit: the folder it will be
     // written to is watched instead, so that commit is seen too.
     let git_dir = git(dir, &["rev-parse", "--absolute-git-dir"]).map(PathBuf::from)?;
+    // `--git-common-dir` may answer relative to the directory git ran in (`.git`), not to
+    // the git dir: joined onto `dir` (an absolute answer, from a worktree, stays as it is).
     let common_dir = git(dir, &["rev-parse", "--git-common-dir"])
-        .map(|d| git_dir.join(d))
+        .map(|d| dir.join(d))
         .unwrap_or_else(|| git_dir.clone());
     let mut watched = vec![git_dir.join("HEAD"), common_dir.join("packed-refs")];
     if let Ok(head) = std::fs::read_to_string(git_dir.join("HEAD"))
