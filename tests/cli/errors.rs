@@ -443,6 +443,37 @@ async fn help_and_version_exit_zero_without_any_request() {
     assert_eq!(out.code, 2);
 }
 
+/// In a git checkout, `--version` names the commit checked out now, not one from an earlier
+/// build: build.rs must be rerun when HEAD or its branch moves (a commit, a checkout).
+#[test]
+fn version_names_the_commit_checked_out() {
+    let manifest_dir = env!("CARGO_MANIFEST_DIR");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(manifest_dir)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"]);
+    let is_checkout = top.is_some_and(|top| {
+        std::fs::canonicalize(top).ok() == std::fs::canonicalize(manifest_dir).ok()
+    });
+    let Some(head) = git(&["log", "-1", "--abbrev=7", "--format=%h"]).filter(|_| is_checkout)
+    else {
+        eprintln!("skipped: not a git checkout of this package");
+        return;
+    };
+    let version = env!("PAPERSPACE_VERSION");
+    assert!(
+        version.contains(&format!("({head} ")),
+        "--version says {version:?}, HEAD is {head}"
+    );
+}
+
 #[tokio::test]
 async fn debug_traces_on_stderr_with_the_key_redacted() {
     let sandbox = Sandbox::new();
