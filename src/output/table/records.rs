@@ -48,8 +48,30 @@ const fn field(key: &'static str, title: &'static str, fit: Fit, shows: Shows) -
 pub(super) struct Catalogue {
     pub(super) noun: &'static str,
     pub(super) fields: &'static [RecordField],
-    list: &'static [&'static str],
-    record: &'static [&'static str],
+    list: Defaults,
+    record: Defaults,
+}
+
+/// The fields shown when `--columns` is not given.
+enum Defaults {
+    /// Every field of the catalogue, in its order.
+    Every,
+    /// These, by key, in this order.
+    Only(&'static [&'static str]),
+}
+use Defaults::{Every, Only};
+
+impl Catalogue {
+    /// The default fields of a list (`record` false) or of one record.
+    fn defaults(&'static self, record: bool) -> Vec<&'static RecordField> {
+        match if record { &self.record } else { &self.list } {
+            Every => self.fields.iter().collect(),
+            Only(keys) => keys
+                .iter()
+                .filter_map(|key| self.fields.iter().find(|f| f.key == *key))
+                .collect(),
+        }
+    }
 }
 
 use Fit::{Keep, Text, Whole};
@@ -66,8 +88,8 @@ const TEMPLATES: Catalogue = Catalogue {
         field("region", "Region", Text, Shows::Text),
         field("dtCreated", "Created", Whole, Shows::Time),
     ],
-    list: &["id", "label", "os", "region", "dtCreated"],
-    record: &["id", "name", "label", "os", "teamId", "region", "dtCreated"],
+    list: Only(&["id", "label", "os", "region", "dtCreated"]),
+    record: Only(&["id", "name", "label", "os", "teamId", "region", "dtCreated"]),
 };
 
 const SCRIPTS: Catalogue = Catalogue {
@@ -83,8 +105,8 @@ const SCRIPTS: Catalogue = Catalogue {
         field("runOnce", "Run once", Whole, Shows::YesNo),
         field("machines", "Machines", Text, Shows::Ids),
     ],
-    list: &["id", "name", "isEnabled", "runOnce", "dtCreated"],
-    record: &[
+    list: Only(&["id", "name", "isEnabled", "runOnce", "dtCreated"]),
+    record: Only(&[
         "id",
         "name",
         "description",
@@ -92,7 +114,7 @@ const SCRIPTS: Catalogue = Catalogue {
         "runOnce",
         "machines",
         "dtCreated",
-    ],
+    ]),
 };
 
 const NETWORKS: Catalogue = Catalogue {
@@ -106,8 +128,8 @@ const NETWORKS: Catalogue = Catalogue {
         field("netmask", "Netmask", Whole, Shows::Text),
         field("teamId", "Team", Whole, Shows::Text),
     ],
-    list: &["id", "name", "region", "network", "netmask"],
-    record: &[
+    list: Only(&["id", "name", "region", "network", "netmask"]),
+    record: Only(&[
         "id",
         "name",
         "region",
@@ -115,7 +137,7 @@ const NETWORKS: Catalogue = Catalogue {
         "netmask",
         "teamId",
         "dtCreated",
-    ],
+    ]),
 };
 
 const USERS: Catalogue = Catalogue {
@@ -128,15 +150,15 @@ const USERS: Catalogue = Catalogue {
         field("dtCreated", "Created", Whole, Shows::Time),
         field("teamId", "Team", Whole, Shows::Text),
     ],
-    list: &["id", "email", "firstname", "lastname"],
-    record: &[
+    list: Only(&["id", "email", "firstname", "lastname"]),
+    record: Only(&[
         "id",
         "email",
         "firstname",
         "lastname",
         "teamId",
         "dtCreated",
-    ],
+    ]),
 };
 
 /// v1's machine events, as `machines events` lists them (v1's own names).
@@ -152,17 +174,8 @@ const EVENTS: Catalogue = Catalogue {
         field("dtFinished", "Finished", Whole, Shows::Time),
         field("error", "Error", Text, Shows::Text),
     ],
-    list: &["id", "name", "state", "dtCreated", "dtFinished", "error"],
-    record: &[
-        "id",
-        "name",
-        "state",
-        "machineId",
-        "dtCreated",
-        "dtStarted",
-        "dtFinished",
-        "error",
-    ],
+    list: Only(&["id", "name", "state", "dtCreated", "dtFinished", "error"]),
+    record: Every,
 };
 
 const ACCESSORS: Catalogue = Catalogue {
@@ -173,8 +186,8 @@ const ACCESSORS: Catalogue = Catalogue {
         field("user.firstName", "First name", Text, Shows::Text),
         field("user.lastName", "Last name", Text, Shows::Text),
     ],
-    list: &["user.id", "user.email", "user.firstName", "user.lastName"],
-    record: &["user.id", "user.email", "user.firstName", "user.lastName"],
+    list: Every,
+    record: Every,
 };
 
 const DESKTOP: Catalogue = Catalogue {
@@ -187,15 +200,8 @@ const DESKTOP: Catalogue = Catalogue {
         field("windows.port", "Windows port", Whole, Shows::Text),
         field("windows.publicIp", "Windows public IP", Whole, Shows::Text),
     ],
-    list: &[],
-    record: &[
-        "vnc.hostname",
-        "vnc.port",
-        "vnc.password",
-        "windows.hostname",
-        "windows.port",
-        "windows.publicIp",
-    ],
+    list: Only(&[]),
+    record: Every,
 };
 
 const PUBLIC_IPS: Catalogue = Catalogue {
@@ -206,8 +212,8 @@ const PUBLIC_IPS: Catalogue = Catalogue {
         field("assignedMachineId", "Machine", Whole, Shows::Text),
         field("dtCreated", "Claimed", Whole, Shows::Time),
     ],
-    list: &["ip", "region", "assignedMachineId", "dtCreated"],
-    record: &["ip", "region", "assignedMachineId", "dtCreated"],
+    list: Every,
+    record: Every,
 };
 
 const SNAPSHOTS: Catalogue = Catalogue {
@@ -219,8 +225,8 @@ const SNAPSHOTS: Catalogue = Catalogue {
         field("isAutoSnapshot", "Automatic", Whole, Shows::YesNo),
         field("dtCreated", "Created", Whole, Shows::Time),
     ],
-    list: &["id", "name", "machineId", "isAutoSnapshot", "dtCreated"],
-    record: &["id", "name", "machineId", "isAutoSnapshot", "dtCreated"],
+    list: Every,
+    record: Every,
 };
 
 const SHARED_DRIVES: Catalogue = Catalogue {
@@ -236,18 +242,8 @@ const SHARED_DRIVES: Catalogue = Catalogue {
         field("password", "Password", Whole, Shows::Secret),
         field("dtCreated", "Created", Whole, Shows::Time),
     ],
-    list: &["id", "name", "size", "region", "networkId", "dtCreated"],
-    record: &[
-        "id",
-        "name",
-        "size",
-        "region",
-        "networkId",
-        "mountPoint",
-        "username",
-        "password",
-        "dtCreated",
-    ],
+    list: Only(&["id", "name", "size", "region", "networkId", "dtCreated"]),
+    record: Every,
 };
 
 pub(super) fn catalogue(resource: Resource) -> &'static Catalogue {
@@ -272,14 +268,8 @@ pub(super) fn selected(
     columns: Option<&[String]>,
     record: bool,
 ) -> Result<Vec<&'static RecordField>, CliError> {
-    let by_key = |key: &&str| catalogue.fields.iter().find(|f| f.key == *key);
     let Some(requested) = columns else {
-        let defaults = if record {
-            catalogue.record
-        } else {
-            catalogue.list
-        };
-        return Ok(defaults.iter().filter_map(by_key).collect());
+        return Ok(catalogue.defaults(record));
     };
     let valid: Vec<&str> = catalogue.fields.iter().map(|f| f.key).collect();
     super::catalogue::requested_names(requested, &valid)?
@@ -374,5 +364,43 @@ pub(super) fn record_table(record: Value, fields: &[&RecordField], opts: &TableO
             .collect(),
         fits: vec![Fit::Keep, Fit::Text],
         may_leave_out: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_column_is_a_field_of_its_catalogue() {
+        use Resource::*;
+        let every = [
+            Template,
+            Script,
+            Network,
+            User,
+            Event,
+            Accessor,
+            Desktop,
+            PublicIp,
+            Snapshot,
+            SharedDrive,
+        ];
+        for resource in every {
+            let catalogue = catalogue(resource);
+            for defaults in [&catalogue.list, &catalogue.record] {
+                if let Only(keys) = defaults {
+                    for key in *keys {
+                        assert!(
+                            catalogue.fields.iter().any(|f| f.key == *key),
+                            "{resource:?}: default column {key} is no field"
+                        );
+                    }
+                }
+            }
+            // A record always shows something; only desktop details have no list.
+            assert!(!catalogue.defaults(true).is_empty(), "{resource:?}");
+            assert_eq!(catalogue.defaults(false).is_empty(), resource == Desktop);
+        }
     }
 }
