@@ -5,7 +5,7 @@
 use crate::api::Backend;
 use crate::api::model::Machine;
 use crate::api::plan::{ListPlan, MachineFetch, Paging, Plan, Step, Wait, WaitMachine, WaitTarget};
-use crate::api::request::{ApiRequest, Auth, encode_component};
+use crate::api::request::{ApiRequest, Auth, MACHINE_IP, MADE_ID};
 use crate::api::response::{decode, decode_v1};
 use crate::api::v1;
 use crate::api::wait::{Baseline, Verdict, assess};
@@ -228,12 +228,12 @@ async fn chain(
         )
     })?;
     for next in then {
-        let mut request = next.clone();
-        request.path = request.path.replace("{id}", &encode_component(&id));
-        body = call(session, &request).await.map_err(|e| CliError {
-            message: format!("{done} {id}, but {}", e.message),
-            ..e
-        })?;
+        body = call(session, &next.filled(MADE_ID, &id))
+            .await
+            .map_err(|e| CliError {
+                message: format!("{done} {id}, but {}", e.message),
+                ..e
+            })?;
     }
     Ok(body)
 }
@@ -252,15 +252,15 @@ async fn destroy_releasing_ip(
         .public_ip
         .filter(|_| read.public_ip_type.as_deref() == Some("static"));
     if let Some(ip) = &static_ip {
-        let mut release = release.clone();
-        release.path = release.path.replace("{ip}", &encode_component(ip));
-        call(session, &release).await.map_err(|e| CliError {
-            message: format!(
-                "could not release public IP {ip} ({}); the machine was not destroyed",
-                e.message
-            ),
-            ..e
-        })?;
+        call(session, &release.filled(MACHINE_IP, ip))
+            .await
+            .map_err(|e| CliError {
+                message: format!(
+                    "could not release public IP {ip} ({}); the machine was not destroyed",
+                    e.message
+                ),
+                ..e
+            })?;
     }
     let deleted = call(session, delete).await;
     match (deleted, static_ip) {
@@ -322,7 +322,7 @@ async fn every_page(session: &Session<'_>, list: &ListPlan) -> Result<String> {
                         ),
                     )
                 })?;
-            Some((prelude.placeholder, encode_component(value)))
+            Some((prelude.placeholder, value.to_string()))
         }
     };
     'sources: for source in &list.sources {
@@ -332,10 +332,10 @@ async fn every_page(session: &Session<'_>, list: &ListPlan) -> Result<String> {
         };
         let mut cursor: Option<String> = None;
         loop {
-            let mut request = source.request.clone();
-            if let Some((placeholder, value)) = &filled {
-                request.path = request.path.replace(placeholder, value);
-            }
+            let mut request = match &filled {
+                Some((placeholder, value)) => source.request.filled(placeholder, value),
+                None => source.request.clone(),
+            };
             request
                 .query
                 .extend(source.paging.page_query(offset, cursor.as_deref()));

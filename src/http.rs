@@ -213,7 +213,6 @@ impl Transport {
         if let Some(upload) = &request.upload {
             let (content_type, form) = multipart(upload);
             builder = builder
-                .header(header::ACCEPT, "application/json")
                 .header(header::CONTENT_TYPE, content_type)
                 .body(form);
         } else if let Some(body) = body {

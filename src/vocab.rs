@@ -44,6 +44,18 @@ impl Region {
             .find(|r| r.name == text || r.code.eq_ignore_ascii_case(text))
     }
 
+    /// The short code of a region a user named (`ny2`), or the text as it is when it names
+    /// none: v1 speaks codes.
+    pub fn code_of(text: &str) -> String {
+        Region::find(text).map_or(text, |r| r.code).to_string()
+    }
+
+    /// The long name of a region a code names (`East Coast (NY2)`), or the code as it is when
+    /// it names none: the legacy shape speaks long names.
+    pub fn name_of(code: &str) -> String {
+        Region::find(code).map_or(code, |r| r.name).to_string()
+    }
+
     /// Every accepted spelling, long names first, for error messages.
     pub fn spellings() -> Vec<&'static str> {
         REGIONS

@@ -4,8 +4,9 @@
 //! same plan types for both.
 
 use super::params::Invocation;
-use super::plan::{MachineFetch, Plan, wait_of};
+use super::plan::{MachineFetch, Plan, Step, wait_of};
 use super::request::ApiRequest;
+use super::spec::Waits;
 use super::{legacy, v1};
 use crate::error::Result;
 
@@ -26,8 +27,13 @@ impl Backend {
             Backend::Legacy => legacy::step(inv)?,
             Backend::V1 => v1::plan::step(inv)?,
         };
+        // A command that is only a wait (`waitfor`) sends nothing before it: its polls read
+        // the machine. The planner ran all the same, for the usage errors it finds.
+        let step = match inv.spec.waits {
+            Waits::ForStateFlag => Step::Nothing,
+            _ => step,
+        };
         Ok(Plan {
-            command: inv.command(),
             step,
             wait: wait_of(inv),
         })

@@ -34,8 +34,8 @@ pub fn step(inv: &Invocation) -> Result<Step> {
         )));
     }
     check_machine_types(inv)?;
+    // `list --all` is the one legacy command of several requests: every page.
     Ok(match inv.command() {
-        CommandId::Machines(MachinesCommand::Waitfor) => Step::Nothing,
         CommandId::Machines(MachinesCommand::List) if inv.is_set("all") => {
             Step::List(every_page(inv, route))
         }

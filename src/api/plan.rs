@@ -4,9 +4,8 @@
 //! prints its requests. Both backends' plans are made of the same steps, so paging, waiting and
 //! "which machine to wait for" are written once.
 
-use super::commands::CommandId;
 use super::params::Invocation;
-use super::request::ApiRequest;
+use super::request::{ANSWERED_EVENT, ApiRequest, MADE_ID};
 use super::spec::Waits;
 use super::v1;
 use crate::error::{CliError, Result};
@@ -15,7 +14,6 @@ use std::time::Duration;
 /// A command's plan: one step, then perhaps a wait.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    pub command: CommandId,
     pub step: Step,
     pub wait: Option<Wait>,
 }
@@ -32,16 +30,16 @@ pub enum Step {
         already: &'static [&'static str],
     },
     /// v1's destroy that also releases the machine's static public IP: read the machine,
-    /// release its static address (`release`, whose path's `{ip}` is that address), then
+    /// release its static address (`release`, whose path has `request::MACHINE_IP`), then
     /// delete the machine.
     DestroyReleasingIp {
         machine: ApiRequest,
         release: ApiRequest,
         delete: ApiRequest,
     },
-    /// A request, then requests about what it made (`{id}` in their paths is its answer's
-    /// `id`); the last answer is shown as `answer` says. `done` says what the first did, for
-    /// a failure after it.
+    /// A request, then requests about what it made (`request::MADE_ID` in their paths is its
+    /// answer's `id`); the last answer is shown as `answer` says. `done` says what the first
+    /// did, for a failure after it.
     Chain {
         first: ApiRequest,
         then: Vec<ApiRequest>,
@@ -52,7 +50,7 @@ pub enum Step {
     Machine(MachineFetch),
     /// Every page of a list, filtered and windowed here.
     List(ListPlan),
-    /// Nothing before the wait (`waitfor`).
+    /// Nothing before the wait (`waitfor`, `Waits::ForStateFlag`: `Backend::plan`).
     Nothing,
 }
 
@@ -91,10 +89,11 @@ impl Plan {
         let Some(wait) = &self.wait else {
             return requests;
         };
-        // An action's answer names the event that follows it; waitfor follows none.
+        // On v1 an action's answer names the event that follows it (`execute::action_event`);
+        // reads, lists and waitfor follow none.
         let event = match self.step {
-            Step::Nothing => None,
-            _ => Some(ANSWERED_EVENT),
+            Step::Call { .. } | Step::PowerAction { .. } => Some(ANSWERED_EVENT),
+            _ => None,
         };
         if wait.target == WaitTarget::Event {
             requests.extend(event.and_then(|event| backend.event_request(event)));
@@ -102,16 +101,13 @@ impl Plan {
         }
         let id = match &wait.machine {
             WaitMachine::Named(id) => id.as_str(),
-            WaitMachine::Created => "{id}",
+            WaitMachine::Created => MADE_ID,
         };
         let poll = backend.poll_machine(id, event);
         requests.extend(poll.requests().into_iter().cloned());
         requests
     }
 }
-
-/// What a dry run shows for the id of the event an action's answer will name.
-pub(crate) const ANSWERED_EVENT: &str = "{event}";
 
 /// How an answer becomes what is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -84,8 +84,22 @@ const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 pub fn encode_component(text: &str) -> String {
+    if PLACEHOLDERS.contains(&text) {
+        return text.to_string();
+    }
     utf8_percent_encode(text, RFC3986).to_string()
 }
+
+/// Stand-ins for what only an earlier answer will tell, in the paths and queries of a plan:
+/// the id of what the first request made (a created machine, a created script)...
+pub(crate) const MADE_ID: &str = "{id}";
+/// ... the event an action started (v1) ...
+pub(crate) const ANSWERED_EVENT: &str = "{event}";
+/// ... and the static address of the machine a destroy reads first (v1).
+pub(crate) const MACHINE_IP: &str = "{ip}";
+/// They are never percent-encoded, so that `--dry-run` shows them as written; the executor
+/// fills them in (`ApiRequest::filled`) before anything is sent. No Paperspace id is spelled so.
+const PLACEHOLDERS: [&str; 3] = [MADE_ID, ANSWERED_EVENT, MACHINE_IP];
 
 /// The request a command sends: method, path (already encoded), query pairs (raw, encoded
 /// when rendered) and the JSON body, if any.
@@ -148,6 +162,15 @@ impl ApiRequest {
             .map(|b| serde_json::to_string(b).expect("a JSON map always serialises"))
     }
 
+    /// The request with a placeholder of its path (`MADE_ID`...) filled in by `value`, encoded as
+    /// one path segment.
+    pub(crate) fn filled(&self, placeholder: &str, value: &str) -> ApiRequest {
+        ApiRequest {
+            path: self.path.replace(placeholder, &encode_component(value)),
+            ..self.clone()
+        }
+    }
+
     pub(crate) fn may_resend(&self) -> bool {
         self.retry == Retry::Resend
     }
@@ -156,6 +179,19 @@ impl ApiRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_stay_as_written_until_filled_with_an_encoded_value() {
+        let poll = ApiRequest::get(
+            Auth::Bearer,
+            format!("/machines/{}", encode_component(MADE_ID)),
+            vec![("machineId".into(), MADE_ID.into())],
+        );
+        assert_eq!(poll.path_and_query(), "/machines/{id}?machineId={id}");
+        assert_eq!(encode_component("{id}x"), "%7Bid%7Dx");
+        let filled = poll.filled(MADE_ID, "ps 1/2");
+        assert_eq!(filled.path, "/machines/ps%201%2F2");
+    }
 
     #[test]
     fn queries_are_rfc3986_encoded_in_order() {

@@ -332,21 +332,6 @@ impl Route {
     }
 }
 
-/// How a v1 answer is shown in the legacy shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum V1Answer {
-    /// `{"event": ..., "data": machine}`: the machine, in legacy names.
-    ActionMachine,
-    /// `{"event": ..., "data": object}`: the object, in its kind's legacy shape.
-    ActionRecord(crate::api::plan::V1Kind),
-    /// The legacy API answered these with an empty 204: `{}`.
-    Empty,
-    /// The same shape on both APIs (`{"available": bool}`).
-    AsIs,
-    /// A v1 object of this kind, in its legacy shape.
-    Record(crate::api::plan::V1Kind),
-}
-
 /// How the flags become a v1 request's body or query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum V1Params {
@@ -368,7 +353,7 @@ pub enum V1Op {
     Call {
         route: Route,
         params: V1Params,
-        answer: V1Answer,
+        answer: crate::api::plan::Answer,
     },
     /// A power action. The legacy API answered one whose state is reached or under way with a
     /// no-op; v1 refuses it ("This machine is currently starting.", docs/v1.md). On a refusal
@@ -483,6 +468,9 @@ impl CommandSpec {
 
 /// The client switch of the commands whose tables would hide a password.
 pub const SHOW_PASSWORD: &str = "showPassword";
+
+/// The client switch of the commands that confirm first (`CommandSpec::confirm`): do not ask.
+pub const SKIP_CONFIRMATION: &str = "yes";
 
 /// A parameter that must be given.
 pub const fn req(name: &'static str, kind: ValueKind, help: &'static str) -> ParamSpec {

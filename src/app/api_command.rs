@@ -7,6 +7,7 @@ use super::report;
 use crate::api::Backend;
 use crate::api::params::Invocation;
 use crate::api::plan::Plan;
+use crate::api::spec::{SHOW_PASSWORD, SKIP_CONFIRMATION};
 use crate::config::{self, ClientFlags, Environment};
 use crate::error::{CliError, ErrorKind, Result};
 use crate::execute::{self, Session};
@@ -28,9 +29,7 @@ pub fn run(
         Ok(resolved) => resolved,
         Err(e) => return report(&e, true),
     };
-    presentation.table.show_secrets = invocations
-        .iter()
-        .any(|inv| inv.is_set(crate::api::spec::SHOW_PASSWORD));
+    presentation.table.show_secrets = invocations.iter().any(|inv| inv.is_set(SHOW_PASSWORD));
     let json_errors = presentation.format == Format::Json;
     if let Err(e) = check_presentation(invocations, &presentation) {
         return report(&e, json_errors);
@@ -126,7 +125,7 @@ fn confirm(invocations: &[Invocation], terminal: Terminal) -> Result<()> {
     let Some(question) = first.spec.confirm else {
         return Ok(());
     };
-    if first.is_set("yes") || !terminal.can_ask() {
+    if first.is_set(SKIP_CONFIRMATION) || !terminal.can_ask() {
         return Ok(());
     }
     let ids: Vec<&str> = invocations.iter().map(Invocation::target_id).collect();

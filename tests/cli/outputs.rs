@@ -257,6 +257,124 @@ fn dry_runs() {
     insta::assert_snapshot!("dry_run_waitfor_legacy", shown(&out, None));
 }
 
+/// `--dry-run` prints every request a plan makes, in order; what only an answer will tell is
+/// written as a placeholder (`{id}`, `{event}`, `{ip}`), never percent-encoded.
+#[test]
+fn dry_runs_show_every_request_with_placeholders_as_written() {
+    let sandbox = Sandbox::new();
+    let legacy = "https://api.paperspace.io";
+    let v1 = "https://api.paperspace.com/v1";
+    let key = r#"-H "X-Api-Key: $PAPERSPACE_API_KEY""#;
+    let bearer = r#"-H "Authorization: Bearer $PAPERSPACE_API_KEY""#;
+    let create = [
+        "machines",
+        "create",
+        "--region",
+        "ny2",
+        "--machineType",
+        "C5",
+        "--size",
+        "50",
+        "--billingType",
+        "hourly",
+        "--machineName",
+        "b",
+        "--templateId",
+        "t",
+        "--wait",
+        "--dry-run",
+    ];
+    let cases: [(Vec<&str>, String); 6] = [
+        (
+            create.to_vec(),
+            format!(
+                "curl -X POST {legacy}/machines/createSingleMachinePublic {key} -H 'Content-Type: application/json' --data-raw '{{\"region\":\"East Coast (NY2)\",\"machineType\":\"C5\",\"size\":50,\"billingType\":\"hourly\",\"machineName\":\"b\",\"templateId\":\"t\"}}'\n\
+                 curl -X GET '{legacy}/machines/getMachinePublic?machineId={{id}}' {key}\n"
+            ),
+        ),
+        (
+            [&create[..], &["--api", "v1"]].concat(),
+            format!(
+                "curl -X POST {v1}/machines {bearer} -H 'Content-Type: application/json' --data-raw '{{\"region\":\"ny2\",\"machineType\":\"C5\",\"diskSize\":50,\"name\":\"b\",\"templateId\":\"t\"}}'\n\
+                 curl -X GET '{v1}/machines/{{id}}' {bearer}\n\
+                 curl -X GET '{v1}/machine-events/{{event}}' {bearer}\n"
+            ),
+        ),
+        (
+            vec![
+                "--api",
+                "v1",
+                "machines",
+                "show",
+                "--machineId",
+                "ps1",
+                "--dry-run",
+            ],
+            format!(
+                "curl -X GET {v1}/machines/ps1 {bearer}\n\
+                 curl -X GET '{v1}/machine-events?machineId=ps1&limit=20&order=desc' {bearer}\n"
+            ),
+        ),
+        (
+            vec![
+                "--api",
+                "v1",
+                "machines",
+                "waitfor",
+                "--machineId",
+                "ps1",
+                "--state",
+                "off",
+                "--dry-run",
+            ],
+            // One poll: the machine and its events; no action, so no event of its own.
+            format!(
+                "curl -X GET {v1}/machines/ps1 {bearer}\n\
+                 curl -X GET '{v1}/machine-events?machineId=ps1&limit=20&order=desc' {bearer}\n"
+            ),
+        ),
+        (
+            vec![
+                "--api",
+                "v1",
+                "machines",
+                "destroy",
+                "--machineId",
+                "ps1",
+                "--releasePublicIp",
+                "--dry-run",
+            ],
+            format!(
+                "curl -X GET {v1}/machines/ps1 {bearer}\n\
+                 curl -X DELETE '{v1}/public-ips/{{ip}}' {bearer}\n\
+                 curl -X DELETE {v1}/machines/ps1 {bearer}\n"
+            ),
+        ),
+        (
+            vec![
+                "--api",
+                "v1",
+                "scripts",
+                "create",
+                "--scriptName",
+                "s",
+                "--scriptText",
+                "echo",
+                "--machineId",
+                "ps1",
+                "--dry-run",
+            ],
+            format!(
+                "curl -X POST {v1}/startup-scripts {bearer} -H 'Content-Type: application/json' --data-raw '{{\"name\":\"s\",\"script\":\"echo\"}}'\n\
+                 curl -X POST '{v1}/startup-scripts/{{id}}/assign' {bearer} -H 'Content-Type: application/json' --data-raw '{{\"machineId\":\"ps1\"}}'\n"
+            ),
+        ),
+    ];
+    for (args, expected) in cases {
+        run(sandbox.bare(), &args).assert_success(&expected);
+    }
+}
+
 #[tokio::test]
 async fn a_batch_with_a_failure() {
     let sandbox = Sandbox::new();

@@ -191,3 +191,105 @@ async fn an_api_error_during_the_wait_ends_it_with_that_errors_code() {
         out.assert_error(code, "gone", Some(status));
     }
 }
+
+/// Every request a server received, as `METHOD /path?query`, in order.
+async fn received(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| match r.url.query() {
+            Some(query) => format!("{} {}?{query}", r.method, r.url.path()),
+            None => format!("{} {}", r.method, r.url.path()),
+        })
+        .collect()
+}
+
+/// v1's machine and its events, the two reads of each poll.
+async fn v1_machine(server: &MockServer, state: &str, events: &str) {
+    json_route(
+        "GET",
+        "/v1/machines/ps1",
+        None,
+        Auth::Bearer,
+        &format!(r#"{{"id":"ps1","state":"{state}"}}"#),
+    )
+    .mount(server)
+    .await;
+    json_route(
+        "GET",
+        "/v1/machine-events",
+        Some("machineId=ps1&limit=20&order=desc"),
+        Auth::Bearer,
+        &format!(r#"{{"hasMore":false,"nextPage":null,"items":[{events}]}}"#),
+    )
+    .mount(server)
+    .await;
+}
+
+#[tokio::test]
+async fn on_v1_each_poll_reads_the_machine_and_its_events_and_nothing_else() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    v1_machine(&server, "ready", "").await;
+    let out = run(
+        sandbox.v1_cli(&server),
+        &[
+            "machines",
+            "waitfor",
+            "--machineId",
+            "ps1",
+            "--state",
+            "ready",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (printed["id"].as_str(), printed["state"].as_str()),
+        (Some("ps1"), Some("ready"))
+    );
+    // One poll, and no read before it whose answer would be thrown away.
+    assert_eq!(
+        received(&server).await,
+        [
+            "GET /v1/machines/ps1",
+            "GET /v1/machine-events?machineId=ps1&limit=20&order=desc"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn on_v1_a_new_error_event_stops_the_wait_with_its_message() {
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    // An error recorded after the wait began (a little ahead of this clock, so that it is).
+    let later = (time::OffsetDateTime::now_utc() + Duration::from_secs(5))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let old = r#"{"id":"e0","name":"start","state":"error","error":"old failure","machineId":"ps1","dtCreated":"2017-06-09T15:32:37.019Z"}"#;
+    let new = format!(
+        r#"{{"id":"e1","name":"start","state":"error","error":"no capacity in NY2","machineId":"ps1","dtCreated":"{later}"}},{old}"#
+    );
+    v1_machine(&server, "off", &new).await;
+    let out = run(
+        sandbox.v1_cli(&server),
+        &[
+            "machines",
+            "waitfor",
+            "--machineId",
+            "ps1",
+            "--state",
+            "ready",
+            "--interval",
+            "0.05",
+        ],
+    );
+    out.assert_error(5, "machine ps1: start failed: no capacity in NY2", None);
+    assert_eq!(
+        received(&server).await.len(),
+        2,
+        "it stops at the first poll"
+    );
+}

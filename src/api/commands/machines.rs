@@ -6,7 +6,7 @@
 //! operations are the live API's (docs/v1.md).
 
 use super::{CommandId, INTERVAL, MachinesCommand, TIMEOUT, YES};
-use crate::api::plan::Items;
+use crate::api::plan::{Answer, Items};
 use crate::api::spec::*;
 use crate::vocab::{
     BILLING_TYPES, LEGACY_SNAPSHOT_FREQUENCIES_OR_NULL, RESTORE_POINT_FREQUENCIES, WAIT_STATES,
@@ -385,7 +385,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/machines"),
             params: V1Params::Body,
-            answer: V1Answer::ActionMachine,
+            answer: Answer::V1ActionMachine,
         },
         example: "paperspace machines create --region \"East Coast (NY2)\" --machineType P4000 --size 50 --billingType hourly --machineName \"My Machine 1\" --templateId tbu200wi",
     },
@@ -503,7 +503,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::delete("/machines/{machineId}"),
             params: V1Params::None,
-            answer: V1Answer::Empty,
+            answer: Answer::Empty,
         },
         example: "paperspace machines destroy --machineId psfj3c701 --releasePublicIp",
     },
@@ -522,7 +522,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::put("/machines/{machineId}"),
             params: V1Params::Body,
-            answer: V1Answer::ActionMachine,
+            answer: Answer::V1ActionMachine,
         },
         example: "paperspace machines update --machineId psec02yp2 --machineName \"New Machine Name\"",
     },
@@ -667,7 +667,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::get("/machine-availability"),
             params: V1Params::Query,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace machines availability --region \"East Coast (NY2)\" --machineType P4000",
     },
@@ -740,7 +740,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::get("/machines/{machineId}/desktop"),
             params: V1Params::None,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace machines desktop --machineId psec02yp2 -o table --showPassword",
     },

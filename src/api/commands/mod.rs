@@ -11,7 +11,7 @@ mod snapshots;
 mod templates;
 mod users;
 
-use super::spec::{CommandSpec, ParamSpec, ValueKind, client, client_switch};
+use super::spec::{CommandSpec, ParamSpec, SKIP_CONFIRMATION, ValueKind, client, client_switch};
 
 /// The flags of every wait: how often to poll, and for how long.
 const INTERVAL: ParamSpec = client(
@@ -29,7 +29,7 @@ const TIMEOUT: ParamSpec = client(
 
 /// `--yes` of the commands that ask before doing what cannot be undone (`Confirmation`).
 const YES: ParamSpec = client_switch(
-    "yes",
+    SKIP_CONFIRMATION,
     "Do not ask for confirmation (asked only when stdin and stderr are terminals).",
 );
 

@@ -2,7 +2,7 @@
 //! `destroy`, v1's private networks.
 
 use super::{CommandId, NetworksCommand, YES};
-use crate::api::plan::{Items, V1Kind};
+use crate::api::plan::{Answer, Items, V1Kind};
 use crate::api::spec::*;
 
 const LIST: &[ParamSpec] = &[
@@ -89,7 +89,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/private-networks"),
             params: V1Params::Body,
-            answer: V1Answer::Record(V1Kind::Network),
+            answer: Answer::V1(V1Kind::Network),
         },
         example: "paperspace networks create --region ny2 --networkName lab",
     },
@@ -108,7 +108,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::get("/private-networks/{networkId}"),
             params: V1Params::None,
-            answer: V1Answer::Record(V1Kind::Network),
+            answer: Answer::V1(V1Kind::Network),
         },
         example: "paperspace networks show --networkId n123abc",
     },
@@ -145,7 +145,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::delete("/private-networks/{networkId}"),
             params: V1Params::None,
-            answer: V1Answer::Empty,
+            answer: Answer::Empty,
         },
         example: "paperspace networks destroy --networkId n123abc",
     },

@@ -2,7 +2,7 @@
 //! region's pool, assigned to a machine, released back (docs/v1.md, "Public IPs").
 
 use super::{CommandId, PublicIpsCommand, YES};
-use crate::api::plan::Items;
+use crate::api::plan::{Answer, Items};
 use crate::api::spec::*;
 
 const IP: &str = "ip";
@@ -77,7 +77,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/public-ips"),
             params: V1Params::Body,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace publicIps claim --region ny2",
     },
@@ -99,7 +99,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::put("/public-ips/{ip}"),
             params: V1Params::Body,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace publicIps assign --ip 203.0.113.7 --machineId ps123abc",
     },
@@ -118,7 +118,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::put("/public-ips/{ip}"),
             params: V1Params::Literal(r#"{"machineId":null}"#),
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace publicIps unassign --ip 203.0.113.7",
     },
@@ -150,7 +150,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::delete("/public-ips/{ip}"),
             params: V1Params::None,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace publicIps release --ip 203.0.113.7",
     },

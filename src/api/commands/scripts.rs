@@ -3,7 +3,7 @@
 //! v1's.
 
 use super::{CommandId, ScriptsCommand, YES};
-use crate::api::plan::{Items, V1Kind};
+use crate::api::plan::{Answer, Items, V1Kind};
 use crate::api::spec::*;
 
 /// What shows whether a create whose answer was lost made the script (it has no id yet).
@@ -174,7 +174,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::delete("/startup-scripts/{scriptId}"),
             params: V1Params::None,
-            answer: V1Answer::Empty,
+            answer: Answer::Empty,
         },
         example: "paperspace scripts destroy --scriptId sc123abc",
     },
@@ -213,7 +213,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::get("/startup-scripts/{scriptId}"),
             params: V1Params::None,
-            answer: V1Answer::Record(V1Kind::Script),
+            answer: Answer::V1(V1Kind::Script),
         },
         example: "paperspace scripts show --scriptId sc123abc",
     },
@@ -258,7 +258,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/startup-scripts/{scriptId}/assign"),
             params: V1Params::Body,
-            answer: V1Answer::Record(V1Kind::Script),
+            answer: Answer::V1(V1Kind::Script),
         },
         example: "paperspace scripts assign --scriptId sc123abc --machineId ps123abc",
     },
@@ -284,7 +284,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/startup-scripts/{scriptId}/unassign"),
             params: V1Params::Body,
-            answer: V1Answer::Record(V1Kind::Script),
+            answer: Answer::V1(V1Kind::Script),
         },
         example: "paperspace scripts unassign --scriptId sc123abc --machineId ps123abc",
     },
@@ -312,7 +312,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::put("/startup-scripts/{scriptId}"),
             params: V1Params::Body,
-            answer: V1Answer::Record(V1Kind::Script),
+            answer: Answer::V1(V1Kind::Script),
         },
         example: "paperspace scripts update --scriptId sc123abc --scriptFile ./boot.sh --isEnabled true",
     },

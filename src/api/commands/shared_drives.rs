@@ -2,7 +2,7 @@
 //! mount together.
 
 use super::{CommandId, SharedDrivesCommand, YES};
-use crate::api::plan::Items;
+use crate::api::plan::{Answer, Items};
 use crate::api::spec::*;
 
 const DRIVE_ID: &str = "sharedDriveId";
@@ -71,7 +71,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/shared-drives"),
             params: V1Params::Body,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace sharedDrives create --sharedDriveName data --size 250 --region ny2 --networkId n123abc",
     },
@@ -96,7 +96,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::get("/shared-drives/{sharedDriveId}"),
             params: V1Params::None,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace sharedDrives show --sharedDriveId sd123abc -o table",
     },
@@ -133,7 +133,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::delete("/shared-drives/{sharedDriveId}"),
             params: V1Params::None,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace sharedDrives destroy --sharedDriveId sd123abc",
     },

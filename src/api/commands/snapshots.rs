@@ -1,7 +1,7 @@
 //! The `snapshots` namespace (v1): a machine's disk as it was, kept to restore it to.
 
 use super::{CommandId, INTERVAL, SnapshotsCommand, TIMEOUT, WAIT_FOR_EVENT, YES};
-use crate::api::plan::Items;
+use crate::api::plan::{Answer, Items};
 use crate::api::spec::*;
 
 const SNAPSHOT_ID: &str = "snapshotId";
@@ -62,7 +62,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/snapshots"),
             params: V1Params::Body,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace snapshots create --machineId ps123abc --snapshotName before-upgrade --wait",
     },
@@ -81,7 +81,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::get("/snapshots/{snapshotId}"),
             params: V1Params::None,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace snapshots show --snapshotId s123abc",
     },
@@ -116,7 +116,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/snapshots/{snapshotId}/restore"),
             params: V1Params::Body,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace snapshots restore --snapshotId s123abc --wait",
     },
@@ -148,7 +148,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::delete("/snapshots/{snapshotId}"),
             params: V1Params::None,
-            answer: V1Answer::AsIs,
+            answer: Answer::AsIs,
         },
         example: "paperspace snapshots destroy --snapshotId s123abc",
     },

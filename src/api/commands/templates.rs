@@ -2,7 +2,7 @@
 //! custom templates of v1.
 
 use super::{CommandId, INTERVAL, TIMEOUT, TemplatesCommand, WAIT_FOR_EVENT, YES};
-use crate::api::plan::V1Kind;
+use crate::api::plan::{Answer, V1Kind};
 
 use crate::api::spec::*;
 
@@ -83,7 +83,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::post("/custom-templates"),
             params: V1Params::Body,
-            answer: V1Answer::ActionRecord(V1Kind::CustomTemplate),
+            answer: Answer::V1Action(V1Kind::CustomTemplate),
         },
         example: "paperspace templates create --machineId psec02yp2 --templateName \"My Template\" --wait",
     },
@@ -120,7 +120,7 @@ pub(super) const COMMANDS: &[CommandSpec] = &[
         v1: V1Op::Call {
             route: Route::delete("/custom-templates/{templateId}"),
             params: V1Params::None,
-            answer: V1Answer::Empty,
+            answer: Answer::Empty,
         },
         example: "paperspace templates destroy --templateId tcust123",
     },

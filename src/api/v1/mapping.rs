@@ -86,11 +86,7 @@ pub fn machine_to_legacy(machine: &Machine, events: Option<&[Event]>) -> model::
         network_id: machine.network_id.clone(),
         private_ip_address: machine.private_ip.clone(),
         public_ip_address: machine.public_ip.clone(),
-        region: machine.region.as_deref().map(|code| {
-            Region::find(code)
-                .map_or(code, |region| region.name)
-                .to_string()
-        }),
+        region: machine.region.as_deref().map(Region::name_of),
         user_id: None,
         team_id: None,
         script_id: None,
@@ -107,7 +103,7 @@ pub fn machine_to_legacy(machine: &Machine, events: Option<&[Event]>) -> model::
 pub fn resource_to_legacy(kind: V1Kind, v1: &Value) -> Value {
     let field = |name: &str| v1.get(name).cloned().unwrap_or(Value::Null);
     let region = || match v1.get("region").and_then(Value::as_str) {
-        Some(code) => Value::String(Region::find(code).map_or(code, |r| r.name).to_string()),
+        Some(code) => Value::String(Region::name_of(code)),
         None => Value::Null,
     };
     let id = field("id");

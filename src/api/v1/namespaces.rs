@@ -7,7 +7,7 @@ use crate::api::params::Invocation;
 use crate::api::plan::{
     Answer, Items, ListPlan, ListSource, Paging, Prelude, Step, V1Kind, Window,
 };
-use crate::api::request::{ApiRequest, Auth, HttpMethod, Pairs, Retry};
+use crate::api::request::{ApiRequest, Auth, HttpMethod, MADE_ID, Pairs, Retry};
 use crate::api::spec::{OnV1, Route, V1Planner, V1Value, Wire};
 use crate::error::Result;
 use crate::vocab::Region;
@@ -76,8 +76,7 @@ pub(crate) fn query_and_filters(inv: &Invocation) -> (Pairs, Pairs) {
                 filters.push((param.name.to_string(), text));
             }
             OnV1::Converted(V1Value::RegionCode) => {
-                let code = Region::find(&text).map_or(text, |r| r.code.to_string());
-                query.push(("region".into(), code));
+                query.push(("region".into(), Region::code_of(&text)));
             }
             OnV1::FilteredHere => filters.push((param.name.to_string(), text)),
             OnV1::Converted(_) | OnV1::Client | OnV1::Refused(_) => {}
@@ -163,7 +162,7 @@ fn create_script(inv: &Invocation) -> Result<Step> {
         body.insert("isEnabled".into(), enabled.into());
         then.push(ApiRequest {
             method: HttpMethod::Put,
-            path: "/startup-scripts/{id}".into(),
+            path: format!("/startup-scripts/{MADE_ID}"),
             body: Some(body),
             ..first.clone()
         });
@@ -173,7 +172,7 @@ fn create_script(inv: &Invocation) -> Result<Step> {
         body.insert("machineId".into(), machine.into());
         then.push(ApiRequest {
             method: HttpMethod::Post,
-            path: "/startup-scripts/{id}/assign".into(),
+            path: format!("/startup-scripts/{MADE_ID}/assign"),
             body: Some(body),
             ..first.clone()
         });

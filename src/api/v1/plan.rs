@@ -3,9 +3,9 @@
 //! a usage error naming it (never dropped quietly); nothing here does I/O.
 
 use crate::api::params::{Invocation, ParamValue, check_path_segment};
-use crate::api::plan::{ANSWERED_EVENT, Answer, Items, ListPlan, MachineFetch, Step, Window};
-use crate::api::request::{ApiRequest, Auth, HttpMethod, Retry, encode_component};
-use crate::api::spec::{OnV1, V1Answer, V1Op, V1Params, V1Value, ValueKind, Wire};
+use crate::api::plan::{Answer, Items, ListPlan, MachineFetch, Step, Window};
+use crate::api::request::{ApiRequest, Auth, HttpMethod, MACHINE_IP, Retry, encode_component};
+use crate::api::spec::{OnV1, V1Op, V1Params, V1Value, ValueKind, Wire};
 use crate::error::{CliError, Result};
 use crate::vocab::{Region, SnapshotFrequency};
 use serde_json::{Map, Value};
@@ -60,7 +60,8 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             let (query, body) = match params {
                 V1Params::None => (Vec::new(), None),
                 V1Params::Body => (Vec::new(), Some(body(inv)?)),
-                V1Params::Query => (query_pairs(inv), None),
+                // One read (availability), not a list: only the query half applies.
+                V1Params::Query => (super::namespaces::query_and_filters(inv).0, None),
                 V1Params::Literal(json) => {
                     let literal = serde_json::from_str(json)
                         .map_err(|e| CliError::internal(format!("the body {json}: {e}")))?;
@@ -82,8 +83,8 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             if releases_ip {
                 let release = ApiRequest {
                     method: HttpMethod::Delete,
-                    // `{ip}`: the address the machine has, filled in once it has been read.
-                    path: "/public-ips/{ip}".to_string(),
+                    // The address the machine has, filled in once it has been read.
+                    path: format!("/public-ips/{MACHINE_IP}"),
                     ..request.clone()
                 };
                 return Ok(Step::DestroyReleasingIp {
@@ -92,13 +93,6 @@ pub fn step(inv: &Invocation) -> Result<Step> {
                     delete: request,
                 });
             }
-            let answer = match answer {
-                V1Answer::ActionMachine => Answer::V1ActionMachine,
-                V1Answer::ActionRecord(kind) => Answer::V1Action(kind),
-                V1Answer::Empty => Answer::Empty,
-                V1Answer::AsIs => Answer::AsIs,
-                V1Answer::Record(kind) => Answer::V1(kind),
-            };
             Ok(Step::Call { request, answer })
         }
         V1Op::PowerAction { route, already } => Ok(Step::PowerAction {
@@ -123,11 +117,6 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             inv.spec.name
         ))),
     }
-}
-
-fn region_code(value: &ParamValue) -> String {
-    let long_name = value.to_query_text();
-    Region::find(&long_name).map_or(long_name, |r| r.code.to_string())
 }
 
 /// `assignPublicIp` / `dynamicPublicIp` as v1's one `publicIpType`. Only `true` asks for an
@@ -169,7 +158,10 @@ fn body(inv: &Invocation) -> Result<Map<String, Value>> {
                 body.insert(v1_name.into(), json_value(name, value)?);
             }
             OnV1::Converted(V1Value::RegionCode) => {
-                body.insert("region".into(), region_code(value).into());
+                body.insert(
+                    "region".into(),
+                    Region::code_of(&value.to_query_text()).into(),
+                );
             }
             OnV1::Converted(V1Value::SnapshotFrequency) => {
                 let frequency = match value {
@@ -212,20 +204,6 @@ fn body(inv: &Invocation) -> Result<Map<String, Value>> {
         body.insert("publicIpType".into(), kind.into());
     }
     Ok(body)
-}
-
-/// The sent flags of a read as v1 query pairs.
-fn query_pairs(inv: &Invocation) -> Vec<(String, String)> {
-    sent(inv)
-        .filter_map(|(name, v1, value)| match v1 {
-            OnV1::Same | OnV1::SentAndFilteredHere => {
-                Some((name.to_string(), value.to_query_text()))
-            }
-            OnV1::Renamed(v1_name) => Some((v1_name.to_string(), value.to_query_text())),
-            OnV1::Converted(V1Value::RegionCode) => Some(("region".into(), region_code(value))),
-            _ => None,
-        })
-        .collect()
 }
 
 /// `list`: the filters v1 has go to the server, the others are applied to each page here, then
@@ -299,13 +277,9 @@ pub(crate) fn fetch_machine(id: &str) -> MachineFetch {
     MachineFetch::V1 { machine, events }
 }
 
-/// One event (`plan::ANSWERED_EVENT` stands for the id an answer will tell, shown as is).
+/// One event.
 pub(crate) fn event_request(event: &str) -> ApiRequest {
-    let path = if event == ANSWERED_EVENT {
-        format!("/machine-events/{event}")
-    } else {
-        format!("/machine-events/{}", encode_component(event))
-    };
+    let path = format!("/machine-events/{}", encode_component(event));
     ApiRequest::get(Auth::Bearer, path, Vec::new())
 }
 
