@@ -207,7 +207,6 @@ impl MachineState {
         }
     }
 
-    /// Parse leniently: the known states in any case, anything else kept as it was sent.
     /// The state a machine in this one comes to rest in: what "back in its state" means
     /// after a resize or a move of a machine that was on its way somewhere (`starting` →
     /// `ready`, `stopping` → `off`). Unknown states are taken as they are.
@@ -224,6 +223,7 @@ impl MachineState {
         }
     }
 
+    /// Parse leniently: the known states in any case, anything else kept as it was sent.
     pub fn parse(text: &str) -> MachineState {
         match text.to_ascii_lowercase().as_str() {
             "off" => MachineState::Off,

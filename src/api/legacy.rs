@@ -71,7 +71,7 @@ fn check_machine_types(inv: &Invocation) -> Result<()> {
 
 /// The one request of a legacy command to its route.
 fn build_request(inv: &Invocation, route: Route) -> ApiRequest {
-    let path = route.fill(|flag| inv.text(flag).unwrap_or_default().to_string());
+    let path = inv.path(&route);
     let sent = inv.values.iter().filter(|(p, _)| p.wire == Wire::Sent);
     let file = inv.values.iter().find_map(|(_, value)| match value {
         ParamValue::File(file) => Some(file),

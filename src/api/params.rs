@@ -3,7 +3,7 @@
 //! Pure: no I/O, no environment.
 
 use super::commands::CommandId;
-use super::spec::{CommandSpec, ParamSpec, Rule, ValueKind};
+use super::spec::{CommandSpec, ParamSpec, Route, Rule, ValueKind};
 use crate::error::{CliError, Result};
 use crate::vocab::Region;
 use serde_json::Value;
@@ -66,6 +66,11 @@ pub struct Invocation {
 impl Invocation {
     pub fn command(&self) -> CommandId {
         self.spec.id
+    }
+
+    /// A route's path with each `{flag}` filled by this invocation's value of that flag.
+    pub(crate) fn path(&self, route: &Route) -> String {
+        route.fill(|flag| self.text(flag).unwrap_or_default().to_string())
     }
 
     pub fn get(&self, name: &str) -> Option<&ParamValue> {

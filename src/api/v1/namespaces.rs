@@ -24,7 +24,7 @@ pub(crate) fn step(planner: V1Planner, inv: &Invocation) -> Result<Step> {
             items,
         } => {
             let (query, filters) = query_and_filters(inv);
-            let path = Route::get(path).fill(|flag| inv.text(flag).unwrap_or_default().to_string());
+            let path = inv.path(&Route::get(path));
             let mut source = source(&path, query, order_by, newest_first, items);
             // `--limit`, where the command has it: no more pages than it takes to fill it.
             let limit = inv.count("limit");

@@ -70,7 +70,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
             };
             let request = ApiRequest {
                 method: route.method,
-                path: route.fill(|flag| inv.text(flag).unwrap_or_default().to_string()),
+                path: inv.path(&route),
                 query,
                 body,
                 auth: Auth::Bearer,
@@ -98,7 +98,7 @@ pub fn step(inv: &Invocation) -> Result<Step> {
         V1Op::PowerAction { route, already } => Ok(Step::PowerAction {
             request: ApiRequest {
                 method: route.method,
-                path: route.fill(|flag| inv.text(flag).unwrap_or_default().to_string()),
+                path: inv.path(&route),
                 query: Vec::new(),
                 body: None,
                 auth: Auth::Bearer,
