@@ -1,4 +1,5 @@
-//! The state file: loaded once at start, rewritten atomically after every change.
+//! The state file: loaded once at start, rewritten atomically after every change (a request
+//! that changed nothing leaves it as it is: `service::Emulator::commit`).
 //!
 //! It holds the emulator's own rows (`store::Store`, `record::MachineRecord`), not either
 //! API's wire shape. That format replaced an earlier one whose machines were the legacy wire

@@ -20,9 +20,17 @@ use std::sync::{Mutex, MutexGuard};
 pub(crate) struct Emulator {
     pub config: Config,
     inner: Mutex<Inner>,
-    /// Version of the store last written to the state file.
-    persisted: tokio::sync::Mutex<u64>,
+    /// What the state file holds now.
+    persisted: tokio::sync::Mutex<Persisted>,
     pub faults: Mutex<Faults>,
+}
+
+/// The state file's content as last written: the store's version then, and its bytes (a
+/// change that changed nothing, a start of a running machine, leaves the file as it is).
+#[derive(Default)]
+struct Persisted {
+    version: u64,
+    bytes: Option<Vec<u8>>,
 }
 
 struct Inner {
@@ -52,7 +60,7 @@ impl Emulator {
                 version: 0,
                 rng,
             }),
-            persisted: tokio::sync::Mutex::new(0),
+            persisted: tokio::sync::Mutex::new(Persisted::default()),
             faults: Mutex::new(faults),
             config,
         }
@@ -98,7 +106,7 @@ impl Emulator {
             return Ok(());
         };
         let mut persisted = self.persisted.lock().await;
-        if *persisted >= version {
+        if persisted.version >= version {
             // A writer that ran while we waited already saved our change.
             return Ok(());
         }
@@ -108,11 +116,16 @@ impl Emulator {
                 .map_err(|e| ApiError::internal(format!("cannot serialise state: {e}")))?;
             (bytes, inner.version)
         };
-        let written = tokio::task::spawn_blocking(move || persist::write_atomic(&path, &bytes))
+        if persisted.bytes.as_ref() != Some(&bytes) {
+            let bytes = tokio::task::spawn_blocking(move || {
+                persist::write_atomic(&path, &bytes).map(|()| bytes)
+            })
             .await
-            .map_err(|e| ApiError::internal(format!("state writer failed: {e}")))?;
-        written.map_err(|e| ApiError::internal(format!("cannot save state file: {e}")))?;
-        *persisted = snapshot_version;
+            .map_err(|e| ApiError::internal(format!("state writer failed: {e}")))?
+            .map_err(|e| ApiError::internal(format!("cannot save state file: {e}")))?;
+            persisted.bytes = Some(bytes);
+        }
+        persisted.version = snapshot_version;
         Ok(())
     }
 

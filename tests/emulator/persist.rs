@@ -151,6 +151,27 @@ async fn acknowledged_changes_survive_a_crash() {
     );
 }
 
+/// A request that changes nothing (start of a running machine, the legacy no-op) leaves the
+/// state file as it is; the next real change replaces it. (Each write is a new file renamed
+/// over the old one, so the file's inode says whether it was written.)
+#[cfg(unix)]
+#[tokio::test]
+async fn a_change_that_changes_nothing_does_not_rewrite_the_state_file() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let emu = start_with(config(&path)).await;
+    let id = emu.create(json!({"machineName": "kept"})).await;
+    emu.wait_for(&id, "ready").await;
+    let inode = || std::fs::metadata(&path).unwrap().ino();
+    let before = inode();
+    let started = emu.post(&format!("/machines/{id}/start"), json!({})).await;
+    assert!(started.status.is_success(), "{:?}", started.status);
+    assert_eq!(inode(), before, "the state file was rewritten for a no-op");
+    emu.post(&format!("/machines/{id}/stop"), json!({})).await;
+    assert_ne!(inode(), before, "a real change is written");
+}
+
 #[tokio::test]
 async fn a_corrupt_state_file_stops_the_start_instead_of_being_overwritten() {
     let dir = tempfile::tempdir().unwrap();
