@@ -12,7 +12,7 @@
 
 use super::http::ApiError;
 use super::record::{IpKind, MachineRecord, PublicIp, word};
-use super::store::{Ctx, Store};
+use super::store::{Ctx, Store, machine_not_found};
 use crate::vocab::Region;
 use serde::{Deserialize, Serialize};
 
@@ -152,9 +152,7 @@ impl Store {
             .ok_or_else(no_such_ip)?;
         let region = self.public_ips[index].region;
         if let Some(id) = machine_id {
-            let machine = self.find(id).ok_or_else(|| {
-                ApiError::not_found().with_detail("machineId", "Machine not found")
-            })?;
+            let machine = self.find(id).ok_or_else(machine_not_found)?;
             if machine.region != region {
                 return Err(ApiError::invalid(
                     "machineId",

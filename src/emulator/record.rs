@@ -10,9 +10,7 @@
 use super::catalog::{self, TypeSpec};
 use super::lifecycle::{self, Action};
 use super::templates;
-use crate::vocab::{
-    MachineState, PUBLIC_IP_TYPES, REGIONS, Region, SNAPSHOT_FREQUENCIES, SnapshotFrequency,
-};
+use crate::vocab::{MachineState, PUBLIC_IP_TYPES, REGIONS, Region, SnapshotFrequency};
 use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -175,29 +173,22 @@ impl MachineRecord {
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case("tw"))
     }
 
-    /// The operating system of the machine's template.
-    pub(crate) fn os(&self) -> &'static str {
-        if let Some(template) = templates::os_template(self.base()) {
-            return template.os;
-        }
-        if self.windows() {
-            "Windows Server 2019 Datacenter"
-        } else {
-            "Ubuntu 20.04.6 LTS; uname: 5.4.0-150-generic; distro: ubuntu; major: 20; minor: 04"
-        }
+    /// The catalogue's template the machine runs: its own, or for a template the catalogue
+    /// does not know, the nearest one of its kind (`templates::fallback`).
+    fn os_template(&self) -> &'static templates::OsTemplate {
+        templates::os_template(self.base()).unwrap_or_else(|| {
+            templates::fallback(self.windows(), self.machine_type.dedicated_gpu())
+        })
     }
 
-    /// The agent the machine runs: its template's; of an unknown template, a desktop on
-    /// Windows or with a dedicated GPU.
+    /// The operating system of the machine's template.
+    pub(crate) fn os(&self) -> &'static str {
+        self.os_template().os
+    }
+
+    /// The agent the machine runs: its template's.
     pub(crate) fn agent_type(&self) -> &'static str {
-        if let Some(template) = templates::os_template(self.base()) {
-            return template.agent_type;
-        }
-        match (self.windows(), self.machine_type.dedicated_gpu()) {
-            (true, _) => "WindowsDesktop",
-            (false, true) => "LinuxDesktop",
-            (false, false) => "LinuxHeadless",
-        }
+        self.os_template().agent_type
     }
 
     /// The public address when the machine is in `state`. A dynamic public IP exists only
@@ -268,7 +259,7 @@ impl Word for &'static SnapshotFrequency {
         self.v1
     }
     fn find(word: &str) -> Option<Self> {
-        SNAPSHOT_FREQUENCIES.iter().find(|f| f.v1 == word)
+        SnapshotFrequency::from_v1(word)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::http::ApiError;
 use super::record::MachineRecord;
-use super::store::{ACCOUNT_USER_ID, Ctx, Store};
+use super::store::{ACCOUNT_USER_ID, Ctx, Store, machine_not_found};
 use serde::{Deserialize, Serialize};
 
 /// The most text a script may hold: "script data is limited to 16KB per script" (the legacy
@@ -59,10 +59,6 @@ pub(crate) fn fitting(field: &str, text: String) -> Result<String, ApiError> {
         ));
     }
     Ok(text)
-}
-
-pub(crate) fn machine_not_found() -> ApiError {
-    ApiError::not_found().with_detail("machineId", "Machine not found")
 }
 
 impl Store {

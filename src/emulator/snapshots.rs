@@ -7,7 +7,7 @@
 use super::http::ApiError;
 use super::lifecycle::ActionKind;
 use super::record::MachineRecord;
-use super::scripts::machine_not_found;
+use super::store::machine_not_found;
 use super::store::{Ctx, Store, push_action};
 use crate::vocab::MachineState;
 use serde::{Deserialize, Serialize};

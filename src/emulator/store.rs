@@ -183,6 +183,11 @@ pub(crate) fn push_action(
     });
 }
 
+/// A 404 for a machine named by a `machineId` field (of a body or query), saying so.
+pub(crate) fn machine_not_found() -> ApiError {
+    ApiError::not_found().with_detail("machineId", "Machine not found")
+}
+
 impl Store {
     pub(crate) fn find(&self, id: &str) -> Option<&MachineRecord> {
         self.machines.iter().find(|m| m.id == id)

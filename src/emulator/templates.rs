@@ -11,7 +11,7 @@ use super::catalog::TypeSpec;
 use super::http::ApiError;
 use super::lifecycle::ActionKind;
 use super::record::word;
-use super::store::{Ctx, Store, push_action};
+use super::store::{Ctx, Store, machine_not_found, push_action};
 use crate::vocab::{MachineState, Region, known_machine_types};
 use serde::{Deserialize, Serialize};
 
@@ -108,6 +108,17 @@ pub(crate) fn os_template(id: &str) -> Option<&'static OsTemplate> {
     OS_TEMPLATES.iter().find(|t| t.id == id)
 }
 
+/// What a machine made from a template the catalogue does not know runs: the Windows desktop
+/// on Windows, else the Linux desktop with a dedicated GPU, else the Linux server.
+pub(crate) fn fallback(windows: bool, dedicated_gpu: bool) -> &'static OsTemplate {
+    let id = match (windows, dedicated_gpu) {
+        (true, _) => "twin2019",
+        (false, true) => "tdesk204",
+        (false, false) => "tkni3aa4",
+    };
+    os_template(id).unwrap_or(&OS_TEMPLATES[0])
+}
+
 impl RunsOn {
     pub(crate) fn allows(self, spec: &TypeSpec) -> bool {
         match self {
@@ -195,7 +206,7 @@ pub(crate) struct Resolved {
     pub runs_on: RunsOn,
 }
 
-fn template_not_found() -> ApiError {
+pub(crate) fn template_not_found() -> ApiError {
     ApiError::invalid("templateId", "Template not found", "Template not found")
 }
 
@@ -259,9 +270,7 @@ impl Store {
         machine_id: &str,
         ctx: &mut Ctx,
     ) -> Result<&TemplateRecord, ApiError> {
-        let machine = self
-            .find(machine_id)
-            .ok_or_else(|| ApiError::not_found().with_detail("machineId", "Machine not found"))?;
+        let machine = self.find(machine_id).ok_or_else(machine_not_found)?;
         let state = machine.state_at(ctx.now);
         if state != MachineState::Off {
             return Err(ApiError::invalid(
@@ -318,6 +327,17 @@ impl Store {
 mod tests {
     use super::*;
     use crate::emulator::catalog::spec;
+
+    #[test]
+    fn a_machine_of_an_unknown_template_runs_the_nearest_catalogue_one() {
+        let seen = |windows, gpu| {
+            let t = fallback(windows, gpu);
+            (t.id, t.agent_type, t.os)
+        };
+        assert_eq!(seen(true, true), ("twin2019", "WindowsDesktop", WINDOWS));
+        assert_eq!(seen(false, true), ("tdesk204", "LinuxDesktop", UBUNTU_20));
+        assert_eq!(seen(false, false), ("tkni3aa4", "LinuxHeadless", UBUNTU_20));
+    }
 
     #[test]
     fn templates_run_where_they_may() {

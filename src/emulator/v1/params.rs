@@ -13,6 +13,7 @@ use crate::emulator::http::ApiError;
 use crate::emulator::params::{Params, Query, decimal};
 use crate::emulator::record::IpKind;
 use crate::emulator::store::NewMachine;
+use crate::emulator::templates::template_not_found;
 use crate::vocab::{Region, SnapshotFrequency};
 use serde_json::{Map, Value};
 
@@ -117,11 +118,7 @@ pub(crate) fn update_request(p: &Params) -> Result<Changes, ApiError> {
 pub(crate) fn create_request(p: &Params) -> Result<(NewMachine, Changes), ApiError> {
     let template_id = string(p, "templateId").unwrap_or_default();
     if template_id.trim().is_empty() {
-        return Err(ApiError::invalid(
-            "templateId",
-            "Template not found",
-            "Template not found",
-        ));
+        return Err(template_not_found());
     }
     let region = schema::region("region", &string(p, "region").unwrap_or_default())?;
     let mut settings = settings(p)?;
