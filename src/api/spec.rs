@@ -415,7 +415,7 @@ pub struct Confirmation {
     pub nouns: &'static str,
 }
 
-/// The v1 planner's functions for commands that are more than one request (`api::v1::plan`).
+/// The v1 planner's functions for commands that are more than one request (`api::v1::namespaces`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum V1Planner {
     /// OS templates and custom templates, every page of both.
