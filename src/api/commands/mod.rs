@@ -115,7 +115,7 @@ impl Namespace {
     }
 }
 
-/// Which command a row is. Of the planners only the legacy one matches on it, a few ids and `_`
+/// Which command a row is. Of the planners only the legacy one matches on it, one id and `_`
 /// for the rest (ARCHITECTURE.md, "How to add a command").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CommandId {
