@@ -8,12 +8,12 @@
 //! same ground with coverage guidance.
 
 use paperspace::api::Backend;
+use paperspace::api::commands::Namespace;
 use paperspace::api::model::Machine;
 use paperspace::api::params::Invocation;
-use paperspace::api::response::{RawResponse, decode, excerpt};
-use paperspace::api::commands::Namespace;
 use paperspace::api::plan::{Plan, Step};
 use paperspace::api::request::{ApiRequest, encode_component};
+use paperspace::api::response::{RawResponse, decode, excerpt};
 use paperspace::api::spec::{CommandSpec, LegacyOp, Route, V1Op, V1Planner, ValueKind};
 use paperspace::api::wait::{Baseline, assess};
 use paperspace::cli::{Parsed, kebab_case, parse};
@@ -1472,7 +1472,13 @@ fn check_route(path: &str, route: Route, invocation: &Invocation) -> Result<(), 
         match template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
             Some(flag) => {
                 let value = invocation.text(flag).unwrap_or_default();
-                prop_assert_eq!(*segment, encode_component(value), "{} ({})", path, route.path);
+                prop_assert_eq!(
+                    *segment,
+                    encode_component(value),
+                    "{} ({})",
+                    path,
+                    route.path
+                );
                 prop_assert!(
                     !segment.is_empty() && *segment != "." && *segment != "..",
                     "{path}"
@@ -1634,8 +1640,7 @@ fn plausible_argv_reaches_every_command_of_every_namespace() {
     for _ in 0..3000 {
         let argv = plausible_argv().new_tree(&mut runner).unwrap().current();
         if let Ok(Parsed::Api { invocations, .. }) = parse(argv.clone()) {
-            let checked = check_requests(&invocations)
-                .unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+            let checked = check_requests(&invocations).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
             let spec = invocations[0].spec;
             parsed.insert(spec.full_name());
             *routed.entry(spec.id.namespace().name()).or_default() += checked;
