@@ -1084,41 +1084,133 @@ async fn dry_run_shows_the_read_before_and_the_event_a_wait_follows() {
     ));
 }
 
+/// Every command of the table that asks before it runs (`confirm`), on a pseudo-terminal: `n`
+/// cancels (exit 2, the cancel message, nothing sent), `y` sends the request, `--yes` sends it
+/// without asking.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn release_restore_and_destroy_ask_first_on_a_terminal() {
+async fn every_confirmed_command_asks_on_a_terminal_and_only_yes_goes_ahead() {
     if !terminal_tests_run() {
         return;
     }
     let sandbox = Sandbox::new();
-    let server = MockServer::start().await;
-    expect_no_request(&server).await;
-    for (args, question, done) in [
+    // (command, its arguments, the question, the cancel message, the requests it sends)
+    let cases: &[(&str, &str, &str, &str, &[(&str, &str)])] = &[
         (
+            "machines destroy",
+            "--api v1 machines destroy --machineId ps1",
+            "Destroy machine ps1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/machines/ps1")],
+        ),
+        (
+            "networks destroy",
+            "--api v1 networks destroy --networkId n1",
+            "Destroy network n1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/private-networks/n1")],
+        ),
+        (
+            "publicIps release",
             "--api v1 publicIps release --ip 203.0.113.7 --ip 203.0.113.8",
             "Release public IPs 203.0.113.7, 203.0.113.8? This cannot be undone. [y/N]",
             "cancelled: nothing was released",
+            &[
+                ("DELETE", "/v1/public-ips/203.0.113.7"),
+                ("DELETE", "/v1/public-ips/203.0.113.8"),
+            ],
         ),
         (
+            "scripts destroy",
+            "--api v1 scripts destroy --scriptId sc1",
+            "Destroy script sc1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/startup-scripts/sc1")],
+        ),
+        (
+            "scripts destroy",
+            "scripts destroy --scriptId sc1",
+            "Destroy script sc1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("POST", "/scripts/sc1/destroy")],
+        ),
+        (
+            "snapshots restore",
             "--api v1 snapshots restore --snapshotId s1",
             "Restore the machine of snapshot s1? This cannot be undone. [y/N]",
             "cancelled: nothing was restored",
+            &[("POST", "/v1/snapshots/s1/restore")],
         ),
         (
+            "snapshots destroy",
+            "--api v1 snapshots destroy --snapshotId s1",
+            "Destroy snapshot s1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/snapshots/s1")],
+        ),
+        (
+            "sharedDrives destroy",
             "--api v1 sharedDrives destroy --sharedDriveId sd1",
             "Destroy shared drive sd1? This cannot be undone. [y/N]",
             "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/shared-drives/sd1")],
         ),
         (
+            "templates destroy",
             "--api v1 templates destroy --templateId tc1",
             "Destroy template tc1? This cannot be undone. [y/N]",
             "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/custom-templates/tc1")],
         ),
-    ] {
+    ];
+    // Every command that asks is here (and nothing else).
+    let asking: std::collections::BTreeSet<String> = paperspace::api::commands::all()
+        .filter(|spec| spec.confirm.is_some())
+        .map(|spec| spec.full_name())
+        .collect();
+    let listed: std::collections::BTreeSet<String> =
+        cases.iter().map(|case| case.0.to_string()).collect();
+    assert_eq!(listed, asking);
+    for (name, args, question, cancelled, requests) in cases {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(json_response(200, "{}"))
+            .mount(&server)
+            .await;
+        let received = || async {
+            let mut sent: Vec<(String, String)> = server
+                .received_requests()
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.method.to_string(), r.url.path().to_string()))
+                .collect();
+            sent.sort();
+            sent
+        };
+        let once: Vec<(String, String)> = requests
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+
         let (code, screen) = on_terminal(&sandbox, &server, args, "n\n");
-        assert_eq!(code, 2, "{screen}");
-        assert!(screen.contains(question), "{screen}");
-        assert!(screen.contains(done), "{screen}");
+        assert_eq!(code, 2, "{name}, n: {screen}");
+        assert!(screen.contains(question), "{name}, n: {screen}");
+        assert!(screen.contains(cancelled), "{name}, n: {screen}");
+        assert_eq!(received().await, vec![], "{name}: sent after n");
+
+        let (code, screen) = on_terminal(&sandbox, &server, args, "y\n");
+        assert_eq!(code, 0, "{name}, y: {screen}");
+        assert!(screen.contains(question), "{name}, y: {screen}");
+        assert!(!screen.contains("cancelled"), "{name}, y: {screen}");
+        assert_eq!(received().await, once, "{name}: sent after y");
+
+        let (code, screen) = on_terminal(&sandbox, &server, &format!("{args} --yes"), "");
+        assert_eq!(code, 0, "{name}, --yes: {screen}");
+        assert!(!screen.contains("[y/N]"), "{name}, --yes: {screen}");
+        let mut twice = [once.clone(), once].concat();
+        twice.sort();
+        assert_eq!(received().await, twice, "{name}: sent with --yes");
     }
 }
 
