@@ -653,6 +653,122 @@ async fn what_the_legacy_api_lacked_needs_api_v1_and_sends_nothing() {
     }
 }
 
+/// A value of the kind a flag takes that the command line accepts (a switch: `false`, which
+/// sets off no rule); `file` is a file that exists.
+fn valid_value(kind: paperspace::api::spec::ValueKind, file: &str) -> String {
+    use paperspace::api::spec::ValueKind::*;
+    match kind {
+        Text => "text".into(),
+        Id => "id1".into(),
+        Count { min } => min.max(1).to_string(),
+        Switch => "false".into(),
+        OneOf(set) | OneOfAnyCase(set) | OneOfOrNull(set) => set[0].into(),
+        Region => "ny2".into(),
+        MachineType => "C5".into(),
+        Month => "2022-03".into(),
+        NonEmpty => "echo hi".into(),
+        File => file.into(),
+        Seconds { .. } => "1".into(),
+    }
+}
+
+/// `namespace command`, its required flags (and the first of each "exactly one of" or "at least
+/// one of" that `extra` is not in), `--yes`
+/// where it asks, then `extra`.
+fn valid_argv(
+    spec: &paperspace::api::spec::CommandSpec,
+    file: &str,
+    extra: Option<&paperspace::api::spec::ParamSpec>,
+) -> Vec<String> {
+    use paperspace::api::spec::Rule;
+    let mut argv = vec![
+        spec.id.namespace().name().to_string(),
+        spec.name.to_string(),
+    ];
+    let mut given: Vec<&paperspace::api::spec::ParamSpec> =
+        spec.params.iter().filter(|p| p.required).collect();
+    for rule in spec.rules {
+        if let Rule::ExactlyOne(flags) | Rule::AtLeastOne(flags) = rule {
+            if !flags.iter().any(|f| extra.is_some_and(|p| p.name == *f)) {
+                given.push(spec.param(flags[0]).unwrap());
+            }
+        }
+    }
+    if spec.confirm.is_some() {
+        given.push(spec.param("yes").unwrap());
+    }
+    given.extend(extra);
+    for param in given {
+        argv.push(format!("--{}", param.name));
+        argv.push(valid_value(param.kind, file));
+    }
+    argv
+}
+
+/// Every command (and every flag) the table declares the legacy API lacked: on the legacy API a
+/// usage error saying it needs `--api v1`, exit 2, nothing sent.
+#[tokio::test]
+async fn every_command_and_flag_only_v1_has_needs_api_v1_and_sends_nothing() {
+    use paperspace::api::spec::{LegacyOp, OnLegacy};
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    expect_no_request(&server).await;
+    let file = sandbox.home.path().join("boot.sh");
+    std::fs::write(&file, "#!/bin/sh\necho hi\n").unwrap();
+    let file = file.to_str().unwrap();
+    let (mut commands, mut flags) = (0, 0);
+    for spec in paperspace::api::commands::all() {
+        if spec.legacy == LegacyOp::NeedsV1 {
+            let argv = valid_argv(spec, file, None);
+            let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+            // The same command line is fine on v1: only the legacy API lacks it.
+            let on_v1 = run(
+                sandbox.v1_cli(&server),
+                &[&["--dry-run"], &args[..]].concat(),
+            );
+            assert_eq!(on_v1.code, 0, "{argv:?} on v1: {}", on_v1.stderr);
+            run(sandbox.cli(&server), &args).assert_error(
+                2,
+                &format!(
+                    "{} needs --api v1 (or PAPERSPACE_API=v1): the legacy API had no such operation",
+                    spec.full_name()
+                ),
+                None,
+            );
+            commands += 1;
+            continue;
+        }
+        for param in spec.params.iter().filter(|p| p.legacy == OnLegacy::NeedsV1) {
+            let argv = valid_argv(spec, file, Some(param));
+            let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+            let on_v1 = run(
+                sandbox.v1_cli(&server),
+                &[&["--dry-run"], &args[..]].concat(),
+            );
+            assert_eq!(on_v1.code, 0, "{argv:?} on v1: {}", on_v1.stderr);
+            run(sandbox.cli(&server), &args).assert_error(
+                2,
+                &format!(
+                    "--{} of {} needs --api v1 (or PAPERSPACE_API=v1): the legacy API had no such field",
+                    param.name,
+                    spec.full_name()
+                ),
+                None,
+            );
+            flags += 1;
+        }
+    }
+    assert!(
+        commands > 0 && flags > 0,
+        "{commands} commands, {flags} flags"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        0,
+        "a request was sent"
+    );
+}
+
 #[tokio::test]
 async fn create_on_v1_takes_the_settings_update_has() {
     let sandbox = Sandbox::new();
