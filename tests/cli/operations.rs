@@ -688,10 +688,10 @@ fn valid_argv(
     let mut given: Vec<&paperspace::api::spec::ParamSpec> =
         spec.params.iter().filter(|p| p.required).collect();
     for rule in spec.rules {
-        if let Rule::ExactlyOne(flags) | Rule::AtLeastOne(flags) = rule {
-            if !flags.iter().any(|f| extra.is_some_and(|p| p.name == *f)) {
-                given.push(spec.param(flags[0]).unwrap());
-            }
+        if let Rule::ExactlyOne(flags) | Rule::AtLeastOne(flags) = rule
+            && !flags.iter().any(|f| extra.is_some_and(|p| p.name == *f))
+        {
+            given.push(spec.param(flags[0]).unwrap());
         }
     }
     if spec.confirm.is_some() {
@@ -1211,7 +1211,8 @@ async fn every_confirmed_command_asks_on_a_terminal_and_only_yes_goes_ahead() {
     }
     let sandbox = Sandbox::new();
     // (command, its arguments, the question, the cancel message, the requests it sends)
-    let cases: &[(&str, &str, &str, &str, &[(&str, &str)])] = &[
+    type Confirmed<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let cases: &[Confirmed] = &[
         (
             "machines destroy",
             "--api v1 machines destroy --machineId ps1",
