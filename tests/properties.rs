@@ -8,10 +8,13 @@
 //! same ground with coverage guidance.
 
 use paperspace::api::Backend;
+use paperspace::api::commands::Namespace;
 use paperspace::api::model::Machine;
 use paperspace::api::params::Invocation;
+use paperspace::api::plan::{Plan, Step};
+use paperspace::api::request::{ApiRequest, encode_component};
 use paperspace::api::response::{RawResponse, decode, excerpt};
-use paperspace::api::spec::{CommandSpec, ValueKind};
+use paperspace::api::spec::{CommandSpec, LegacyOp, Route, V1Op, V1Planner, ValueKind};
 use paperspace::api::wait::{Baseline, assess};
 use paperspace::cli::{Parsed, kebab_case, parse};
 use paperspace::error::{CliError, ErrorKind};
@@ -1330,7 +1333,9 @@ fn plausible_argv() -> impl Strategy<Value = Vec<OsString>> {
             let spec = commands()[command];
             let mut argv: Vec<OsString> = vec!["paperspace".into()];
             argv.extend(before);
-            argv.push("machines".into());
+            // The command's own namespace: `paperspace scripts create`, `paperspace
+            // publicIps claim`...
+            argv.push(spec.id.namespace().name().into());
             argv.push(spec.name.into());
             let usable: Vec<_> = spec
                 .params
@@ -1404,11 +1409,16 @@ fn good_value(kind: ValueKind, pick: &prop::sample::Index) -> String {
 fn argv_strategy() -> impl Strategy<Value = Vec<OsString>> {
     prop_oneof![
         5 => plausible_argv(),
-        2 => (vec(token(), 0..3), proptest::sample::select(words()), vec(token(), 0..10))
-            .prop_map(|(before, command, after)| {
+        2 => (
+            vec(token(), 0..3),
+            proptest::sample::select(Namespace::ALL),
+            proptest::sample::select(words()),
+            vec(token(), 0..10),
+        )
+            .prop_map(|(before, namespace, command, after)| {
                 let mut argv: Vec<OsString> = vec!["paperspace".into()];
                 argv.extend(before);
-                argv.push("machines".into());
+                argv.push(namespace.name().into());
                 argv.push(command.into());
                 argv.extend(after);
                 argv
@@ -1419,38 +1429,120 @@ fn argv_strategy() -> impl Strategy<Value = Vec<OsString>> {
     ]
 }
 
-/// The path part of every request is a fixed `/machines/...` path with at most one encoded
-/// segment: nothing in it can change what the URL means.
-fn check_requests(invocations: &[Invocation]) -> Result<(), TestCaseError> {
-    prop_assert!(!invocations.is_empty());
-    for invocation in invocations {
-        // A command or flag the legacy API lacked is a usage error, before any request.
-        let plan = match Backend::Legacy.plan(invocation) {
-            Ok(plan) => plan,
-            Err(e) => {
-                prop_assert_eq!(e.exit_code(), 2, "{}", e.message);
-                continue;
+/// The request of a plan that its command's row declares a route for, with that route: the
+/// legacy route of a legacy call (a list's first page too), and on v1 the route of a call or a
+/// power action (the delete of a destroy that releases the address first), or the path of a
+/// paged list. None for the plans made of other requests (waitfor, show on v1...).
+fn declared_request(
+    invocation: &Invocation,
+    backend: Backend,
+    plan: &Plan,
+) -> Option<(Route, ApiRequest)> {
+    let route = match backend {
+        Backend::Legacy => invocation.spec.legacy.route()?,
+        Backend::V1 => match invocation.spec.v1 {
+            V1Op::Call { route, .. } | V1Op::PowerAction { route, .. } => route,
+            V1Op::Planned(V1Planner::List { path, .. }) => Route::get(path),
+            _ => return None,
+        },
+    };
+    let request = match &plan.step {
+        Step::Call { request, .. } | Step::PowerAction { request, .. } => request.clone(),
+        Step::DestroyReleasingIp { delete, .. } => delete.clone(),
+        Step::List(list) => list.sources.first()?.first_page(),
+        _ => return None,
+    };
+    Some((route, request))
+}
+
+/// The path is the route's, segment for segment: its fixed segments as declared, and each
+/// `{flag}` one encoded segment, the flag's value (never empty, `.` or `..`).
+fn check_route(path: &str, route: Route, invocation: &Invocation) -> Result<(), TestCaseError> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let declared: Vec<&str> = route.path.split('/').collect();
+    prop_assert_eq!(
+        segments.len(),
+        declared.len(),
+        "{} for the route {} of {}",
+        path,
+        route.path,
+        invocation.spec.full_name()
+    );
+    for (segment, template) in segments.iter().zip(&declared) {
+        match template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(flag) => {
+                let value = invocation.text(flag).unwrap_or_default();
+                prop_assert_eq!(
+                    *segment,
+                    encode_component(value),
+                    "{} ({})",
+                    path,
+                    route.path
+                );
+                prop_assert!(
+                    !segment.is_empty() && *segment != "." && *segment != "..",
+                    "{path}"
+                );
             }
-        };
-        let request = plan.requests(Backend::Legacy).remove(0);
-        let path = &request.path;
-        prop_assert!(path.starts_with("/machines/"), "{path}");
-        prop_assert!(!path.contains([' ', '?', '#']), "{path}");
-        prop_assert!(path.is_ascii(), "{path}");
-        prop_assert!(
-            path.split('/')
-                .skip(1)
-                .all(|segment| !segment.is_empty() && segment != "." && segment != ".."),
-            "{path}"
-        );
-        prop_assert!(request.path_and_query().starts_with(path.as_str()));
-        let _ = paperspace::output::curl::curl_line(&request, "https://api.paperspace.io");
-        let _ = request.body_text();
+            None => prop_assert_eq!(segment, template, "{} ({})", path, route.path),
+        }
+    }
+    Ok(())
+}
+
+/// Every request either backend plans goes where its command's row says: the method and the
+/// path of its route, with at most the route's `{flag}` segments filled in, each one encoded
+/// segment, so nothing in a value can change what the URL means. A command (or flag) a backend
+/// lacks is a usage error there. Answers how many requests were checked against a route.
+fn check_requests(invocations: &[Invocation]) -> Result<usize, TestCaseError> {
+    prop_assert!(!invocations.is_empty());
+    let mut routed = 0;
+    for invocation in invocations {
+        for backend in [Backend::Legacy, Backend::V1] {
+            // A command or flag the backend lacks is a usage error, before any request.
+            let plan = match backend.plan(invocation) {
+                Ok(plan) => plan,
+                Err(e) => {
+                    prop_assert_eq!(e.exit_code(), 2, "{}", e.message);
+                    continue;
+                }
+            };
+            let lacking = match backend {
+                Backend::Legacy => invocation.spec.legacy == LegacyOp::NeedsV1,
+                Backend::V1 => matches!(invocation.spec.v1, V1Op::Unsupported(_)),
+            };
+            prop_assert!(
+                !lacking,
+                "{} planned on {:?}, which lacks it",
+                invocation.spec.full_name(),
+                backend
+            );
+            if let Some((route, request)) = declared_request(invocation, backend, &plan) {
+                prop_assert_eq!(request.method, route.method, "{}", route.path);
+                check_route(&request.path, route, invocation)?;
+                routed += 1;
+            }
+            for request in plan.requests(backend) {
+                let path = &request.path;
+                prop_assert!(path.starts_with('/'), "{path}");
+                prop_assert!(!path.contains([' ', '?', '#']), "{path}");
+                prop_assert!(path.is_ascii(), "{path}");
+                prop_assert!(
+                    path.split('/')
+                        .skip(1)
+                        .all(|segment| !segment.is_empty() && segment != "." && segment != ".."),
+                    "{path}"
+                );
+                prop_assert!(request.path_and_query().starts_with(path.as_str()));
+                let _ = paperspace::output::curl::curl_line(&request, "https://api.paperspace.io");
+                let _ = request.body_text();
+            }
+        }
         if invocation.spec.name == "show" || invocation.spec.name == "waitfor" {
             let _ = invocation.text("machineId");
         }
     }
-    Ok(())
+    Ok(routed)
 }
 
 proptest! {
@@ -1534,4 +1626,37 @@ fn argv_strategy_reaches_both_outcomes() {
         }
     }
     assert!(ok >= 20 && err >= 20, "ok {ok}, err {err}");
+}
+
+/// The plausible command lines reach every command of every namespace: each one parses at
+/// least once, and every namespace has requests checked against its commands' routes.
+#[test]
+fn plausible_argv_reaches_every_command_of_every_namespace() {
+    use proptest::strategy::ValueTree;
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut parsed: BTreeSet<String> = BTreeSet::new();
+    let mut routed: BTreeMap<&str, usize> = BTreeMap::new();
+    for _ in 0..3000 {
+        let argv = plausible_argv().new_tree(&mut runner).unwrap().current();
+        if let Ok(Parsed::Api { invocations, .. }) = parse(argv.clone()) {
+            let checked = check_requests(&invocations).unwrap_or_else(|e| panic!("{argv:?}: {e}"));
+            let spec = invocations[0].spec;
+            parsed.insert(spec.full_name());
+            *routed.entry(spec.id.namespace().name()).or_default() += checked;
+        }
+    }
+    let never: Vec<String> = commands()
+        .iter()
+        .map(|c| c.full_name())
+        .filter(|name| !parsed.contains(name))
+        .collect();
+    assert!(never.is_empty(), "never parsed: {never:?}");
+    for namespace in Namespace::ALL {
+        assert!(
+            routed.get(namespace.name()).copied().unwrap_or(0) > 0,
+            "no request of {} checked against its route: {routed:?}",
+            namespace.name()
+        );
+    }
 }

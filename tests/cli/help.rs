@@ -264,6 +264,36 @@ fn help_screens_match_their_snapshots() {
     }
 }
 
+/// How each shell's script (clap_complete's) completes a namespace (`None`) or one of its
+/// commands: the text that offers it there.
+fn completes(shell: &str, namespace: &str, command: Option<&str>) -> String {
+    match (shell, command) {
+        ("bash", None) => format!("paperspace,{namespace})"),
+        ("bash", Some(command)) => format!("paperspace__subcmd__{namespace},{command})"),
+        ("zsh", None) => format!("_paperspace__subcmd__{namespace}_commands() {{"),
+        ("zsh", Some(command)) => {
+            format!("_paperspace__subcmd__{namespace}__subcmd__{command}_commands() {{")
+        }
+        ("fish", None) => format!("-n \"__fish_paperspace_needs_command\" -f -a \"{namespace}\""),
+        ("fish", Some(command)) => format!(
+            "-n \"__fish_paperspace_using_subcommand {namespace}; and not __fish_seen_subcommand_from {}\" -f -a \"{command}\"",
+            Namespace::find(namespace)
+                .unwrap()
+                .commands()
+                .iter()
+                .map(|c| c.name)
+                .chain(["help"])
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        ("powershell", None) => format!("'paperspace;{namespace}' {{"),
+        ("powershell", Some(command)) => format!("'paperspace;{namespace};{command}' {{"),
+        ("elvish", None) => format!("&'paperspace;{namespace}'= {{"),
+        ("elvish", Some(command)) => format!("&'paperspace;{namespace};{command}'= {{"),
+        _ => unreachable!("{shell}"),
+    }
+}
+
 #[test]
 fn completion_scripts_and_the_man_page_are_generated() {
     let sandbox = Sandbox::new();
@@ -273,6 +303,22 @@ fn completion_scripts_and_the_man_page_are_generated() {
         assert!(
             out.stdout.contains("paperspace") && out.stdout.contains("machineId"),
             "{shell}"
+        );
+        // Every namespace, and every command of each, is completed.
+        let mut missing = Vec::new();
+        for namespace in Namespace::ALL {
+            let words =
+                std::iter::once(None).chain(namespace.commands().iter().map(|c| Some(c.name)));
+            for command in words {
+                let offered = completes(shell, namespace.name(), command);
+                if !out.stdout.contains(&offered) {
+                    missing.push(offered);
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{shell} does not complete: {missing:#?}"
         );
     }
     let out = run(sandbox.bare(), &["completion", "tcsh"]);
@@ -285,6 +331,20 @@ fn completion_scripts_and_the_man_page_are_generated() {
         &out.stdout[..200.min(out.stdout.len())]
     );
     assert!(out.stdout.contains("machines"));
+    // Every namespace is listed, with what it is for.
+    for namespace in Namespace::ALL {
+        let entry = format!(
+            ".TP\npaperspace\\-{}(1)\n{}\n",
+            namespace.name(),
+            roff(namespace.about())
+        );
+        assert!(out.stdout.contains(&entry), "{entry} in {}", out.stdout);
+    }
+}
+
+/// Text as clap_mangen writes it in roff: `-` escaped, `'` as the `Aq` string.
+fn roff(text: &str) -> String {
+    text.replace('-', "\\-").replace('\'', "\\*(Aq")
 }
 
 /// The bash completion loads in bash and completes commands and flags.
@@ -326,6 +386,23 @@ fn bash_completion_completes_commands_and_flags() {
     for word in ["machines", "login", "completion"] {
         assert!(top.lines().any(|l| l == word), "{word} in {top}");
     }
+    // Every namespace is offered, and after it exactly its commands (and help).
+    for namespace in Namespace::ALL {
+        assert!(
+            top.lines().any(|l| l == namespace.name()),
+            "{} in {top}",
+            namespace.name()
+        );
+        let offered = complete(&format!("paperspace {} ''", namespace.name()));
+        let mut offered: Vec<&str> = offered.lines().filter(|l| !l.starts_with('-')).collect();
+        offered.sort_unstable();
+        let mut expected: Vec<&str> = namespace.commands().iter().map(|c| c.name).collect();
+        expected.push("help");
+        expected.sort_unstable();
+        assert_eq!(offered, expected, "paperspace {} <TAB>", namespace.name());
+    }
+    let restore = complete("paperspace snapshots res");
+    assert_eq!(restore.lines().collect::<Vec<_>>(), ["restore"]);
 }
 
 /// Legacy scripts put the key before the namespace.

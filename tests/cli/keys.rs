@@ -14,13 +14,16 @@ fn login_v1(sandbox: &Sandbox, server: &MockServer) -> assert_cmd::Command {
     cmd
 }
 
-async fn session_for(server: &MockServer, key: &str, body: &str) {
+/// `GET /v1/auth/session` with `key` as the bearer token, answered with `body`.
+fn session_mock(key: &str, body: &str) -> Mock {
     Mock::given(method("GET"))
         .and(path("/v1/auth/session"))
         .and(header("authorization", format!("Bearer {key}").as_str()))
         .respond_with(json_response(200, body))
-        .mount(server)
-        .await;
+}
+
+async fn session_for(server: &MockServer, key: &str, body: &str) {
+    session_mock(key, body).mount(server).await;
 }
 
 #[tokio::test]
@@ -65,7 +68,11 @@ async fn login_on_v1_checks_the_session_and_names_the_user_and_team() {
 async fn a_key_given_with_an_email_is_still_checked() {
     let sandbox = Sandbox::new();
     let server = MockServer::start().await;
-    session_for(&server, "typo-key", "null").await;
+    // The key is checked: one session request, with that key.
+    session_mock("typo-key", "null")
+        .expect(1)
+        .mount(&server)
+        .await;
     let out = run(
         login_v1(&sandbox, &server),
         &[

@@ -357,7 +357,9 @@ async fn v1_errors_show_their_code_and_details_and_429_is_retried_for_create_too
                 429,
                 r#"{"message":"Too many requests","code":"TOO_MANY_REQUESTS"}"#,
             )
-            .insert_header("retry-after", "0"),
+            // One second: longer than the first backoff (at most 250 ms), so a client that
+            // ignored it would answer too soon.
+            .insert_header("Retry-After", "1"),
         )
         .up_to_n_times(1)
         .expect(1)
@@ -369,8 +371,22 @@ async fn v1_errors_show_their_code_and_details_and_429_is_retried_for_create_too
         .expect(1)
         .mount(&server)
         .await;
+    let started = std::time::Instant::now();
     let out = run(sandbox.v1_cli(&server), &create_args("C5"));
+    let waited = started.elapsed();
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        waited >= std::time::Duration::from_secs(1),
+        "create was sent again after {waited:?}, before the server's Retry-After: 1"
+    );
+    let creates = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST" && r.url.path() == "/v1/machines")
+        .count();
+    assert_eq!(creates, 2, "create sent exactly twice");
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["id"],
         "ps7"

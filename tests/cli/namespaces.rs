@@ -312,30 +312,67 @@ async fn bad_script_arguments_are_usage_errors_and_send_nothing() {
     let sandbox = Sandbox::new();
     let server = MockServer::start().await;
     expect_no_request(&server).await;
-    let create = |extra: &[&str]| -> Run {
-        let mut args = vec!["scripts", "create", "--scriptName", "s"];
-        args.extend_from_slice(extra);
-        run(sandbox.cli(&server), &args)
-    };
-    create(&[]).assert_error(
+    // A file that cannot be read: a directory (a file of mode 000 would do only when not root,
+    // and tests may run as root). The reason is the system's, as reading it here gives it.
+    let dir = sandbox.home.path().join("scripts.d");
+    std::fs::create_dir(&dir).unwrap();
+    let unreadable = std::fs::read(&dir).unwrap_err();
+    let dir = dir.to_str().unwrap();
+    // The same on both backends: the file is read, and the rules checked, before anything is
+    // sent.
+    for v1 in [false, true] {
+        let create = |extra: &[&str]| -> Run {
+            let mut args = vec!["scripts", "create", "--scriptName", "s"];
+            args.extend_from_slice(extra);
+            let cli = if v1 {
+                sandbox.v1_cli(&server)
+            } else {
+                sandbox.cli(&server)
+            };
+            run(cli, &args)
+        };
+        create(&[]).assert_error(
+            2,
+            "exactly one of --scriptFile and --scriptText is needed",
+            None,
+        );
+        create(&["--scriptText", "a", "--scriptFile", "b"]).assert_error(
+            2,
+            "exactly one of --scriptFile and --scriptText is allowed",
+            None,
+        );
+        create(&["--scriptFile", "/nonexistent/nope.sh"]).assert_error(
+            2,
+            "cannot read --scriptFile /nonexistent/nope.sh: No such file or directory (os error 2)",
+            None,
+        );
+        create(&["--scriptFile", dir]).assert_error(
+            2,
+            &format!("cannot read --scriptFile {dir}: {unreadable}"),
+            None,
+        );
+        create(&["--scriptText", ""]).assert_error(2, "--scriptText must not be empty", None);
+        create(&["--scriptText", "x", "--isEnabled", "yes"]).assert_error(
+            2,
+            "invalid value 'yes' for --isEnabled: accepted values are true, false (a bare flag means true)",
+            None,
+        );
+    }
+    // An update's file too (v1 only: the legacy API had no update).
+    run(
+        sandbox.v1_cli(&server),
+        &[
+            "scripts",
+            "update",
+            "--scriptId",
+            "sc1",
+            "--scriptFile",
+            dir,
+        ],
+    )
+    .assert_error(
         2,
-        "exactly one of --scriptFile and --scriptText is needed",
-        None,
-    );
-    create(&["--scriptText", "a", "--scriptFile", "b"]).assert_error(
-        2,
-        "exactly one of --scriptFile and --scriptText is allowed",
-        None,
-    );
-    create(&["--scriptFile", "/nonexistent/nope.sh"]).assert_error(
-        2,
-        "cannot read --scriptFile /nonexistent/nope.sh: No such file or directory (os error 2)",
-        None,
-    );
-    create(&["--scriptText", ""]).assert_error(2, "--scriptText must not be empty", None);
-    create(&["--scriptText", "x", "--isEnabled", "yes"]).assert_error(
-        2,
-        "invalid value 'yes' for --isEnabled: accepted values are true, false (a bare flag means true)",
+        &format!("cannot read --scriptFile {dir}: {unreadable}"),
         None,
     );
     run(sandbox.cli(&server), &["scripts", "show"]).assert_error(
@@ -376,6 +413,12 @@ async fn bad_script_arguments_are_usage_errors_and_send_nothing() {
     );
     let out = run(sandbox.cli(&server), &["project", "show"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: 'project' is a Gradient namespace of the legacy CLI; this CLI is for Paperspace Core: machines, templates, scripts, networks, users, publicIps, snapshots, sharedDrives\n"
+    );
+    // No command is known yet, so no JSON error object (docs/compatibility.md).
+    assert_eq!(out.stdout, "");
 }
 
 async fn v1_answer(

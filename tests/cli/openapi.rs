@@ -11,9 +11,10 @@ use paperspace::api::commands;
 use paperspace::api::params::{FileData, Invocation, ParamValue, validate};
 use paperspace::api::plan::Step;
 use paperspace::api::request::{ApiRequest, HttpMethod};
-use paperspace::api::spec::{CommandSpec, ParamSpec, ValueKind, Wire};
+use paperspace::api::spec::{CommandSpec, OnV1, ParamSpec, Rule, V1Op, V1Value, ValueKind, Wire};
 use paperspace::vocab::REGIONS;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 /// The document, turned into JSON Schema draft 4 (what OpenAPI 3.0's schemas are, but for
 /// `nullable`, which becomes a `null` alternative).
@@ -103,7 +104,13 @@ fn check(doc: &Value, request: &ApiRequest) -> Result<(), String> {
                 .ok()
                 .filter(Value::is_number)
                 .ok_or_else(|| format!("{template}: {name}={text} is not a number"))?,
-            Some("boolean") => Value::Bool(text == "true"),
+            // Only `true` and `false` are booleans; any other text stays a string, which a
+            // boolean schema refuses.
+            Some("boolean") => match text.as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::String(text.clone()),
+            },
             _ => Value::String(text.clone()),
         };
         let schema = format!("{base}/parameters/{index}/schema");
@@ -159,38 +166,100 @@ fn values(param: &ParamSpec) -> Vec<String> {
     texts.into_iter().map(str::to_string).collect()
 }
 
-/// The invocations of a command to check: its required flags, then each other flag with each
-/// of its values, then all flags at once (first values) where the rules allow.
-fn invocations(spec: &'static CommandSpec) -> Vec<Invocation> {
-    let sent: Vec<&ParamSpec> = spec
-        .params
+/// The flags of a command whose requests are checked: those sent, and `--wait` (its polls).
+fn sendable(spec: &'static CommandSpec) -> Vec<&'static ParamSpec> {
+    spec.params
         .iter()
         .filter(|p| p.wire == Wire::Sent || p.name == "wait")
-        .collect();
-    let required: Vec<(&str, String)> = sent
+        .collect()
+}
+
+/// The flag of an invocation that v1 declares it cannot honour with the value given: a flag
+/// `OnV1::Refused` (a switch only when true), or a billing type other than hourly
+/// (`V1Value::HourlyBillingOnly`).
+fn refused_on_v1(invocation: &Invocation) -> Option<&'static str> {
+    invocation
+        .values
+        .iter()
+        .find(|(param, value)| match (param.v1, value) {
+            (OnV1::Refused(_), ParamValue::Bool(false)) => param.kind != ValueKind::Switch,
+            (OnV1::Refused(_), _) => true,
+            (OnV1::Converted(V1Value::HourlyBillingOnly), ParamValue::Text(text)) => {
+                text != "hourly"
+            }
+            _ => false,
+        })
+        .map(|(param, _)| param.name)
+}
+
+/// The invocations of a command to check: its required flags, then each other flag with each
+/// of its values, then all flags at once (first values) where the rules allow. The ones the
+/// rules refuse (`validate`) come back as the flags given, with the message, so the caller can
+/// tell what was left out.
+fn invocations(spec: &'static CommandSpec) -> Vec<Result<Invocation, (Vec<String>, String)>> {
+    let sent = sendable(spec);
+    // Every required flag, sent or not (waitfor's --state).
+    let required: Vec<(&str, String)> = spec
+        .params
         .iter()
         .filter(|p| p.required)
         .map(|p| (p.name, values(p)[0].clone()))
         .collect();
-    let mut lists: Vec<Vec<(&str, String)>> = vec![required.clone()];
-    for param in sent.iter().filter(|p| !p.required) {
-        for value in values(param) {
-            let mut raw = required.clone();
-            raw.push((param.name, value));
-            lists.push(raw);
+    // What the rules require too: the first flag of each "exactly one of" (a script's file).
+    let mut base = required.clone();
+    for rule in spec.rules {
+        if let Rule::ExactlyOne(flags) = rule {
+            let param = spec
+                .param(flags[0])
+                .expect("a rule names the command's flags");
+            base.push((param.name, values(param)[0].clone()));
         }
     }
-    let mut everything = required.clone();
+    let mut lists: Vec<Vec<Vec<(&str, String)>>> = vec![vec![required.clone()], vec![base.clone()]];
+    for param in sent.iter().filter(|p| !p.required) {
+        for value in values(param) {
+            // With what the rules require, or alone when it is one of those.
+            let with = |given: &[(&'static str, String)]| {
+                let mut raw: Vec<(&str, String)> = given
+                    .iter()
+                    .filter(|(name, _)| *name != param.name)
+                    .cloned()
+                    .collect();
+                raw.push((param.name, value.clone()));
+                raw
+            };
+            lists.push(vec![with(&base), with(&required)]);
+        }
+    }
+    let mut everything = base.clone();
     everything.extend(
         sent.iter()
-            .filter(|p| !p.required)
+            .filter(|p| !p.required && !base.iter().any(|(name, _)| *name == p.name))
             .map(|p| (p.name, values(p)[0].clone())),
     );
-    lists.push(everything);
+    lists.push(vec![everything]);
     lists
         .into_iter()
-        .filter_map(|raw| validate(spec, &raw).ok())
-        .map(|mut invocation| {
+        .map(|candidates| {
+            // The first candidate the rules accept.
+            let mut refusal = None;
+            let mut invocation = None;
+            for raw in &candidates {
+                match validate(spec, raw) {
+                    Ok(valid) => {
+                        invocation = Some(valid);
+                        break;
+                    }
+                    Err(e) => {
+                        let flags = raw.iter().map(|(name, value)| format!("{name}={value}"));
+                        refusal.get_or_insert((
+                            flags.collect(),
+                            format!("exit {}: {}", e.exit_code(), e.message),
+                        ));
+                    }
+                }
+            }
+            let mut invocation = invocation.ok_or_else(|| refusal.expect("a candidate"))?;
             // What the CLI does before planning: read the files the flags name.
             for (param, value) in &mut invocation.values {
                 if param.kind == ValueKind::File {
@@ -201,7 +270,7 @@ fn invocations(spec: &'static CommandSpec) -> Vec<Invocation> {
                     }));
                 }
             }
-            invocation
+            Ok(invocation)
         })
         .collect()
 }
@@ -211,12 +280,57 @@ fn every_v1_request_the_cli_can_build_is_one_the_document_accepts() {
     let doc = document();
     let mut checked = 0;
     let mut failures = Vec::new();
+    // (command, flag) → how many requests of invocations with that flag were checked.
+    let mut checked_with: BTreeMap<(String, &str), usize> = BTreeMap::new();
+    let mut checked_of: BTreeMap<String, usize> = BTreeMap::new();
     for spec in commands::all() {
+        let unsupported = matches!(spec.v1, V1Op::Unsupported(_));
         for invocation in invocations(spec) {
-            // What v1 cannot honour is a usage error: nothing is sent, nothing to check.
-            let Ok(plan) = Backend::V1.plan(&invocation) else {
-                continue;
+            let invocation = match invocation {
+                Ok(invocation) => invocation,
+                Err((flags, message)) => {
+                    // The rules' refusals are usage errors; what they leave out is caught by
+                    // the coverage check below.
+                    if !message.starts_with("exit 2: ") {
+                        failures.push(format!("{} {flags:?}: {message}", spec.full_name()));
+                    }
+                    continue;
+                }
             };
+            let given = || {
+                invocation
+                    .values
+                    .iter()
+                    .map(|(p, v)| format!("{}={v:?}", p.name))
+                    .collect::<Vec<_>>()
+            };
+            let plan = match Backend::V1.plan(&invocation) {
+                Ok(plan) => plan,
+                Err(e) => {
+                    // What v1 cannot honour is a usage error naming the flag, nothing sent;
+                    // any other plan error is a failure.
+                    let declared = unsupported
+                        || refused_on_v1(&invocation)
+                            .is_some_and(|flag| e.message.contains(&format!("--{flag}")));
+                    if !declared || e.exit_code() != 2 {
+                        failures.push(format!(
+                            "{} {:?}: not planned on v1 (exit {}): {}",
+                            spec.full_name(),
+                            given(),
+                            e.exit_code(),
+                            e.message
+                        ));
+                    }
+                    continue;
+                }
+            };
+            if unsupported {
+                failures.push(format!(
+                    "{} {:?}: planned on v1, which declares it unsupported",
+                    spec.full_name(),
+                    given()
+                ));
+            }
             let mut requests = plan.requests(Backend::V1);
             match &plan.step {
                 Step::PowerAction { machine, .. } => requests.push(machine.clone()),
@@ -236,22 +350,43 @@ fn every_v1_request_the_cli_can_build_is_one_the_document_accepts() {
                     .replace("{ip}", "1.2.3.4")
                     .replace("{id}", "ps1abc");
                 checked += 1;
+                *checked_of.entry(spec.full_name()).or_default() += 1;
+                for (param, _) in &invocation.values {
+                    *checked_with
+                        .entry((spec.full_name(), param.name))
+                        .or_default() += 1;
+                }
                 if let Err(problem) = check(&doc, &request) {
-                    failures.push(format!(
-                        "{} {:?}: {problem}",
-                        spec.full_name(),
-                        invocation
-                            .values
-                            .iter()
-                            .map(|(p, v)| format!("{}={v:?}", p.name))
-                            .collect::<Vec<_>>()
-                    ));
+                    failures.push(format!("{} {:?}: {problem}", spec.full_name(), given()));
                 }
             }
         }
     }
     assert!(checked > 150, "only {checked} requests checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Nothing left out unnoticed: every command v1 has sent at least one checked request, and
+    // so did every flag it sends, but those v1 refuses whatever their value.
+    let mut unchecked = Vec::new();
+    for spec in commands::all() {
+        if matches!(spec.v1, V1Op::Unsupported(_)) {
+            continue;
+        }
+        if !checked_of.contains_key(&spec.full_name()) {
+            unchecked.push(spec.full_name());
+        }
+        for param in sendable(spec) {
+            let always_refused =
+                matches!(param.v1, OnV1::Refused(_)) && param.kind != ValueKind::Switch;
+            if !always_refused && !checked_with.contains_key(&(spec.full_name(), param.name)) {
+                unchecked.push(format!("{} --{}", spec.full_name(), param.name));
+            }
+        }
+    }
+    assert!(
+        unchecked.is_empty(),
+        "no request checked for: {}",
+        unchecked.join(", ")
+    );
 }
 
 /// The checker itself refuses what the document refuses, so the test above can fail.
@@ -334,5 +469,19 @@ fn the_document_check_refuses_bodies_and_queries_the_service_would() {
         ),
     ] {
         assert!(check(&doc, &bad).is_err(), "{what} passed");
+    }
+    // A boolean query parameter takes only `true` and `false` (the document has none today:
+    // this one is made up, to check the checker).
+    let mut flagged = doc.clone();
+    flagged["paths"]["/flagged"] = json!({"get": {"parameters": [
+        {"in": "query", "name": "on", "schema": {"type": "boolean"}}
+    ]}});
+    for text in ["true", "false"] {
+        let ok = request(HttpMethod::Get, "/flagged", vec![("on", text)], None);
+        assert_eq!(check(&flagged, &ok), Ok(()), "on={text}");
+    }
+    for text in ["yes", "TRUE", "1", ""] {
+        let bad = request(HttpMethod::Get, "/flagged", vec![("on", text)], None);
+        assert!(check(&flagged, &bad).is_err(), "on={text} passed");
     }
 }

@@ -653,6 +653,122 @@ async fn what_the_legacy_api_lacked_needs_api_v1_and_sends_nothing() {
     }
 }
 
+/// A value of the kind a flag takes that the command line accepts (a switch: `false`, which
+/// sets off no rule); `file` is a file that exists.
+fn valid_value(kind: paperspace::api::spec::ValueKind, file: &str) -> String {
+    use paperspace::api::spec::ValueKind::*;
+    match kind {
+        Text => "text".into(),
+        Id => "id1".into(),
+        Count { min } => min.max(1).to_string(),
+        Switch => "false".into(),
+        OneOf(set) | OneOfAnyCase(set) | OneOfOrNull(set) => set[0].into(),
+        Region => "ny2".into(),
+        MachineType => "C5".into(),
+        Month => "2022-03".into(),
+        NonEmpty => "echo hi".into(),
+        File => file.into(),
+        Seconds { .. } => "1".into(),
+    }
+}
+
+/// `namespace command`, its required flags (and the first of each "exactly one of" or "at least
+/// one of" that `extra` is not in), `--yes`
+/// where it asks, then `extra`.
+fn valid_argv(
+    spec: &paperspace::api::spec::CommandSpec,
+    file: &str,
+    extra: Option<&paperspace::api::spec::ParamSpec>,
+) -> Vec<String> {
+    use paperspace::api::spec::Rule;
+    let mut argv = vec![
+        spec.id.namespace().name().to_string(),
+        spec.name.to_string(),
+    ];
+    let mut given: Vec<&paperspace::api::spec::ParamSpec> =
+        spec.params.iter().filter(|p| p.required).collect();
+    for rule in spec.rules {
+        if let Rule::ExactlyOne(flags) | Rule::AtLeastOne(flags) = rule
+            && !flags.iter().any(|f| extra.is_some_and(|p| p.name == *f))
+        {
+            given.push(spec.param(flags[0]).unwrap());
+        }
+    }
+    if spec.confirm.is_some() {
+        given.push(spec.param("yes").unwrap());
+    }
+    given.extend(extra);
+    for param in given {
+        argv.push(format!("--{}", param.name));
+        argv.push(valid_value(param.kind, file));
+    }
+    argv
+}
+
+/// Every command (and every flag) the table declares the legacy API lacked: on the legacy API a
+/// usage error saying it needs `--api v1`, exit 2, nothing sent.
+#[tokio::test]
+async fn every_command_and_flag_only_v1_has_needs_api_v1_and_sends_nothing() {
+    use paperspace::api::spec::{LegacyOp, OnLegacy};
+    let sandbox = Sandbox::new();
+    let server = MockServer::start().await;
+    expect_no_request(&server).await;
+    let file = sandbox.home.path().join("boot.sh");
+    std::fs::write(&file, "#!/bin/sh\necho hi\n").unwrap();
+    let file = file.to_str().unwrap();
+    let (mut commands, mut flags) = (0, 0);
+    for spec in paperspace::api::commands::all() {
+        if spec.legacy == LegacyOp::NeedsV1 {
+            let argv = valid_argv(spec, file, None);
+            let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+            // The same command line is fine on v1: only the legacy API lacks it.
+            let on_v1 = run(
+                sandbox.v1_cli(&server),
+                &[&["--dry-run"], &args[..]].concat(),
+            );
+            assert_eq!(on_v1.code, 0, "{argv:?} on v1: {}", on_v1.stderr);
+            run(sandbox.cli(&server), &args).assert_error(
+                2,
+                &format!(
+                    "{} needs --api v1 (or PAPERSPACE_API=v1): the legacy API had no such operation",
+                    spec.full_name()
+                ),
+                None,
+            );
+            commands += 1;
+            continue;
+        }
+        for param in spec.params.iter().filter(|p| p.legacy == OnLegacy::NeedsV1) {
+            let argv = valid_argv(spec, file, Some(param));
+            let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+            let on_v1 = run(
+                sandbox.v1_cli(&server),
+                &[&["--dry-run"], &args[..]].concat(),
+            );
+            assert_eq!(on_v1.code, 0, "{argv:?} on v1: {}", on_v1.stderr);
+            run(sandbox.cli(&server), &args).assert_error(
+                2,
+                &format!(
+                    "--{} of {} needs --api v1 (or PAPERSPACE_API=v1): the legacy API had no such field",
+                    param.name,
+                    spec.full_name()
+                ),
+                None,
+            );
+            flags += 1;
+        }
+    }
+    assert!(
+        commands > 0 && flags > 0,
+        "{commands} commands, {flags} flags"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        0,
+        "a request was sent"
+    );
+}
+
 #[tokio::test]
 async fn create_on_v1_takes_the_settings_update_has() {
     let sandbox = Sandbox::new();
@@ -1084,40 +1200,134 @@ async fn dry_run_shows_the_read_before_and_the_event_a_wait_follows() {
     ));
 }
 
-#[cfg(target_os = "linux")]
+/// Every command of the table that asks before it runs (`confirm`), on a pseudo-terminal: `n`
+/// cancels (exit 2, the cancel message, nothing sent), `y` sends the request, `--yes` sends it
+/// without asking.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn release_restore_and_destroy_ask_first_on_a_terminal() {
+async fn every_confirmed_command_asks_on_a_terminal_and_only_yes_goes_ahead() {
+    if !terminal_tests_run() {
+        return;
+    }
     let sandbox = Sandbox::new();
-    let server = MockServer::start().await;
-    expect_no_request(&server).await;
-    for (args, question, done) in [
+    // (command, its arguments, the question, the cancel message, the requests it sends)
+    type Confirmed<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let cases: &[Confirmed] = &[
         (
+            "machines destroy",
+            "--api v1 machines destroy --machineId ps1",
+            "Destroy machine ps1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/machines/ps1")],
+        ),
+        (
+            "networks destroy",
+            "--api v1 networks destroy --networkId n1",
+            "Destroy network n1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/private-networks/n1")],
+        ),
+        (
+            "publicIps release",
             "--api v1 publicIps release --ip 203.0.113.7 --ip 203.0.113.8",
             "Release public IPs 203.0.113.7, 203.0.113.8? This cannot be undone. [y/N]",
             "cancelled: nothing was released",
+            &[
+                ("DELETE", "/v1/public-ips/203.0.113.7"),
+                ("DELETE", "/v1/public-ips/203.0.113.8"),
+            ],
         ),
         (
+            "scripts destroy",
+            "--api v1 scripts destroy --scriptId sc1",
+            "Destroy script sc1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/startup-scripts/sc1")],
+        ),
+        (
+            "scripts destroy",
+            "scripts destroy --scriptId sc1",
+            "Destroy script sc1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("POST", "/scripts/sc1/destroy")],
+        ),
+        (
+            "snapshots restore",
             "--api v1 snapshots restore --snapshotId s1",
             "Restore the machine of snapshot s1? This cannot be undone. [y/N]",
             "cancelled: nothing was restored",
+            &[("POST", "/v1/snapshots/s1/restore")],
         ),
         (
+            "snapshots destroy",
+            "--api v1 snapshots destroy --snapshotId s1",
+            "Destroy snapshot s1? This cannot be undone. [y/N]",
+            "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/snapshots/s1")],
+        ),
+        (
+            "sharedDrives destroy",
             "--api v1 sharedDrives destroy --sharedDriveId sd1",
             "Destroy shared drive sd1? This cannot be undone. [y/N]",
             "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/shared-drives/sd1")],
         ),
         (
+            "templates destroy",
             "--api v1 templates destroy --templateId tc1",
             "Destroy template tc1? This cannot be undone. [y/N]",
             "cancelled: nothing was destroyed",
+            &[("DELETE", "/v1/custom-templates/tc1")],
         ),
-    ] {
-        let Some((code, screen)) = on_terminal(&sandbox, &server, args, "n\n") else {
-            return;
+    ];
+    // Every command that asks is here (and nothing else).
+    let asking: std::collections::BTreeSet<String> = paperspace::api::commands::all()
+        .filter(|spec| spec.confirm.is_some())
+        .map(|spec| spec.full_name())
+        .collect();
+    let listed: std::collections::BTreeSet<String> =
+        cases.iter().map(|case| case.0.to_string()).collect();
+    assert_eq!(listed, asking);
+    for (name, args, question, cancelled, requests) in cases {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(json_response(200, "{}"))
+            .mount(&server)
+            .await;
+        let received = || async {
+            let mut sent: Vec<(String, String)> = server
+                .received_requests()
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.method.to_string(), r.url.path().to_string()))
+                .collect();
+            sent.sort();
+            sent
         };
-        assert_eq!(code, 2, "{screen}");
-        assert!(screen.contains(question), "{screen}");
-        assert!(screen.contains(done), "{screen}");
+        let once: Vec<(String, String)> = requests
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+
+        let (code, screen) = on_terminal(&sandbox, &server, args, "n\n");
+        assert_eq!(code, 2, "{name}, n: {screen}");
+        assert!(screen.contains(question), "{name}, n: {screen}");
+        assert!(screen.contains(cancelled), "{name}, n: {screen}");
+        assert_eq!(received().await, vec![], "{name}: sent after n");
+
+        let (code, screen) = on_terminal(&sandbox, &server, args, "y\n");
+        assert_eq!(code, 0, "{name}, y: {screen}");
+        assert!(screen.contains(question), "{name}, y: {screen}");
+        assert!(!screen.contains("cancelled"), "{name}, y: {screen}");
+        assert_eq!(received().await, once, "{name}: sent after y");
+
+        let (code, screen) = on_terminal(&sandbox, &server, &format!("{args} --yes"), "");
+        assert_eq!(code, 0, "{name}, --yes: {screen}");
+        assert!(!screen.contains("[y/N]"), "{name}, --yes: {screen}");
+        let mut twice = [once.clone(), once].concat();
+        twice.sort();
+        assert_eq!(received().await, twice, "{name}: sent with --yes");
     }
 }
 

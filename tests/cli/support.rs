@@ -247,21 +247,52 @@ pub async fn interrupt_after_first_request(
     (output, sent.elapsed())
 }
 
+/// Set (to anything but empty or `0`) to skip the pseudo-terminal tests on Linux, where they
+/// otherwise fail without util-linux `script`.
+pub const SKIP_TERMINAL_TESTS: &str = "PAPERSPACE_SKIP_TERMINAL_TESTS";
+
+/// Whether the pseudo-terminal tests (`on_terminal`) run here; each of them starts with
+/// `if !terminal_tests_run() { return; }`. They are skipped, saying why, only off Linux
+/// (macOS's BSD `script` takes other arguments: README, "What is tested where") or when
+/// `PAPERSPACE_SKIP_TERMINAL_TESTS` is set. On Linux a missing or failing util-linux `script`
+/// fails the test.
+#[cfg(unix)]
+pub fn terminal_tests_run() -> bool {
+    if !cfg!(target_os = "linux") {
+        eprintln!(
+            "skipped: the pseudo-terminal tests need util-linux `script` (Linux); this platform's `script` takes other arguments"
+        );
+        return false;
+    }
+    if std::env::var_os(SKIP_TERMINAL_TESTS).is_some_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("skipped: {SKIP_TERMINAL_TESTS} is set");
+        return false;
+    }
+    let version = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    let util_linux = version.as_ref().is_ok_and(|out| {
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("util-linux")
+    });
+    assert!(
+        util_linux,
+        "the pseudo-terminal tests need util-linux `script` (`script --version`: {version:?}): install util-linux (Debian/Ubuntu: apt-get install util-linux; Fedora: dnf install util-linux-script), or set {SKIP_TERMINAL_TESTS}=1 to skip them"
+    );
+    true
+}
+
 /// Runs `paperspace ARGS` on a pseudo-terminal (util-linux `script`), feeding `input`; the
-/// server is the legacy API and, with `--api v1`, the v1 one (`/v1`).
-#[cfg(target_os = "linux")]
+/// server is the legacy API and, with `--api v1`, the v1 one (`/v1`). Returns the exit code and
+/// what the terminal showed. Only after `terminal_tests_run()` said yes.
+#[cfg(unix)]
 pub fn on_terminal(
     sandbox: &Sandbox,
     server: &MockServer,
     args: &str,
     input: &str,
-) -> Option<(i32, String)> {
+) -> (i32, String) {
     use std::io::Write;
-    use std::process::{Command, Stdio};
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
+    use std::process::Stdio;
     let bin = assert_cmd::cargo::cargo_bin("paperspace");
     let mut child = isolated("script")
         .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
@@ -275,7 +306,7 @@ pub fn on_terminal(
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .ok()?;
+        .unwrap_or_else(|e| panic!("util-linux `script` does not start: {e}"));
     child
         .stdin
         .take()
@@ -283,8 +314,8 @@ pub fn on_terminal(
         .write_all(input.as_bytes())
         .unwrap();
     let output = child.wait_with_output().unwrap();
-    Some((
+    (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
-    ))
+    )
 }

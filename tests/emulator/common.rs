@@ -30,6 +30,9 @@ pub fn client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
+        // Loopback only: a developer's HTTP_PROXY/ALL_PROXY must not route these through a
+        // proxy.
+        .no_proxy()
         .build()
         .expect("client")
 }

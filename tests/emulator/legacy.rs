@@ -13,7 +13,9 @@
 //! # or: PAPERSPACE_NODE_BIN=/some/dir/node_modules/.bin/paperspace cargo test --test emulator legacy::
 //! ```
 //!
-//! Without them the test prints a skip message and passes.
+//! Without them the test prints a skip message and passes, unless `PAPERSPACE_REQUIRE_LEGACY_CLI`
+//! is set (to anything but empty or `0`): then it fails, so CI (`.ci/run` sets it) cannot pass
+//! without the comparison.
 
 use crate::common::*;
 use paperspace::emulator::Config;
@@ -88,14 +90,19 @@ impl Legacy {
     }
 }
 
+/// Set (to anything but empty or `0`) where the legacy CLI must be there: CI.
+const REQUIRE_LEGACY_CLI: &str = "PAPERSPACE_REQUIRE_LEGACY_CLI";
+
 /// An emulator that accepts `KEY`, and the legacy CLI pointed at it; `None` (with a skip
-/// message) when the legacy CLI is not installed.
+/// message) when the legacy CLI is not installed, a failure then if `REQUIRE_LEGACY_CLI` is set.
 async fn legacy_against_an_emulator() -> Option<(Emu, Legacy)> {
     let Some(bin) = legacy_cli() else {
-        eprintln!(
-            "skipped: legacy CLI not found (set PAPERSPACE_NODE_BIN, or install \
-             paperspace-node@0.2.4 into target/legacy-cli as .ci/run does; node must be on PATH)"
-        );
+        let missing = "legacy CLI not found (set PAPERSPACE_NODE_BIN, or install \
+             paperspace-node@0.2.4 into target/legacy-cli as .ci/run does; node must be on PATH)";
+        let required =
+            std::env::var_os(REQUIRE_LEGACY_CLI).is_some_and(|v| !v.is_empty() && v != "0");
+        assert!(!required, "{missing}, and {REQUIRE_LEGACY_CLI} is set");
+        eprintln!("skipped: {missing}");
         return None;
     };
     // 100 ms steps: by the time node has started (~300 ms) a transition is over, so each
