@@ -556,5 +556,34 @@ mod tests {
             )
             .contains("--timeout")
         );
+        // Past a year is refused, not a timer that cannot be made (it panicked).
+        for (flag, value) in [
+            ("timeout", "99999999999999999999999"),
+            ("interval", "1e30"),
+            ("timeout", "inf"),
+        ] {
+            assert_eq!(
+                usage_message(
+                    "waitfor",
+                    &[("machineId", "m"), ("state", "off"), (flag, value)]
+                ),
+                format!(
+                    "invalid value '{value}' for --{flag}: expected at most 31536000 seconds (a year)"
+                )
+            );
+        }
+        let year = invocation(
+            "waitfor",
+            &[
+                ("machineId", "m"),
+                ("state", "off"),
+                ("timeout", "31536000"),
+            ],
+        );
+        let plan = crate::api::Backend::Legacy.plan(&year).unwrap();
+        assert_eq!(
+            plan.wait.unwrap().timeout,
+            Some(std::time::Duration::from_secs(31_536_000))
+        );
     }
 }

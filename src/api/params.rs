@@ -133,6 +133,10 @@ fn accepted(values: &[&str]) -> String {
     values.join(", ")
 }
 
+/// The longest wait or poll interval taken, in seconds (a year): more is surely a typo, and
+/// would not fit a timer (`--timeout 0` waits without limit).
+const MAX_SECONDS: f64 = 31_536_000.0;
+
 /// Check one raw flag value against its kind; the message names the flag and what it accepts.
 pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
     let flag = param.name;
@@ -204,6 +208,9 @@ pub fn parse_value(param: &ParamSpec, raw: &str) -> Result<ParamValue> {
             }
         }
         ValueKind::Seconds { allow_zero } => match raw.trim().parse::<f64>() {
+            Ok(s) if s > MAX_SECONDS => Err(invalid(&format!(
+                "expected at most {MAX_SECONDS} seconds (a year)"
+            ))),
             Ok(s) if s.is_finite() && (s > 0.0 || (allow_zero && s == 0.0)) => {
                 Ok(ParamValue::Seconds(s))
             }
