@@ -251,10 +251,106 @@ pub(super) fn completion_script(shell: &str) -> String {
     String::from_utf8_lossy(&script).into_owned()
 }
 
+/// One page for the whole CLI: clap_mangen's sections of the top command (its options are the
+/// client flags every command takes), then COMMANDS, every command of every namespace with
+/// its own flags. clap_mangen's own subcommands section would name a page per namespace
+/// (`paperspace-machines(1)`) that nothing installs.
 pub(super) fn man_page() -> String {
+    let mut whole = command();
+    whole.build();
+    let man = clap_mangen::Man::new(whole.clone());
     let mut page = Vec::new();
-    clap_mangen::Man::new(command())
-        .render(&mut page)
+    let rendered = man
+        .render_title(&mut page)
+        .and_then(|()| man.render_name_section(&mut page))
+        .and_then(|()| man.render_synopsis_section(&mut page))
+        .and_then(|()| man.render_description_section(&mut page))
+        .and_then(|()| man.render_options_section(&mut page));
+    rendered.expect("rendering into memory cannot fail");
+    let mut text = String::from_utf8_lossy(&page).into_owned();
+    text.push_str(&commands_section(&whole));
+    let mut version = Vec::new();
+    man.render_version_section(&mut version)
         .expect("rendering into memory cannot fail");
-    String::from_utf8_lossy(&page).into_owned()
+    text.push_str(&String::from_utf8_lossy(&version));
+    text
+}
+
+/// The man page's COMMANDS: each command (`paperspace machines create`) with what it does and
+/// its own flags (not the client flags of OPTIONS).
+fn commands_section(whole: &Command) -> String {
+    use roff::{Roff, bold, italic, roman};
+    let client: Vec<&str> = whole.get_arguments().map(|a| a.get_id().as_str()).collect();
+    let about = |cmd: &Command| cmd.get_about().map(ToString::to_string).unwrap_or_default();
+    let mut roff = Roff::new();
+    roff.control("SH", ["COMMANDS"]);
+    let visible = |cmd: &&Command| !cmd.is_hide_set() && cmd.get_name() != "help";
+    // The namespaces, each with its commands; then the commands of no namespace (login...).
+    let (namespaces, others): (Vec<&Command>, Vec<&Command>) = whole
+        .get_subcommands()
+        .filter(visible)
+        .partition(|cmd| cmd.has_subcommands());
+    let groups = namespaces
+        .iter()
+        .map(|ns| {
+            (
+                format!("paperspace {}", ns.get_name()),
+                about(ns),
+                Some(*ns),
+            )
+        })
+        .chain(std::iter::once((
+            "Other commands".to_string(),
+            String::new(),
+            None,
+        )));
+    for (heading, text, namespace) in groups {
+        let commands: Vec<&Command> = match namespace {
+            Some(ns) => ns.get_subcommands().filter(visible).collect(),
+            None => others.clone(),
+        };
+        roff.control("SS", [heading.as_str()]);
+        if !text.is_empty() {
+            roff.text([roman(text)]);
+        }
+        for cmd in commands {
+            let name = match namespace {
+                Some(ns) => format!("paperspace {} {}", ns.get_name(), cmd.get_name()),
+                None => format!("paperspace {}", cmd.get_name()),
+            };
+            roff.control("TP", []);
+            roff.text([bold(name)]);
+            roff.text([roman(about(cmd))]);
+            let own = cmd.get_arguments().filter(|arg| {
+                let id = arg.get_id().as_str();
+                !arg.is_hide_set() && arg.get_long().is_some() && !client.contains(&id)
+            });
+            let mut flags = own.peekable();
+            if flags.peek().is_none() {
+                continue;
+            }
+            roff.control("RS", []);
+            for arg in flags {
+                roff.control("TP", []);
+                let mut line = vec![bold(format!("--{}", arg.get_long().unwrap_or_default()))];
+                if arg.get_action().takes_values() {
+                    let value = arg
+                        .get_value_names()
+                        .and_then(|names| names.first())
+                        .map_or_else(|| arg.get_id().to_string(), ToString::to_string);
+                    line.push(roman(" "));
+                    line.push(italic(value));
+                }
+                if arg.is_required_set() {
+                    line.push(roman(" (required)"));
+                }
+                roff.text(line);
+                roff.text([roman(
+                    arg.get_help().map(ToString::to_string).unwrap_or_default(),
+                )]);
+            }
+            roff.control("RE", []);
+        }
+    }
+    roff.to_roff()
 }

@@ -331,20 +331,35 @@ fn completion_scripts_and_the_man_page_are_generated() {
         &out.stdout[..200.min(out.stdout.len())]
     );
     assert!(out.stdout.contains("machines"));
-    // Every namespace is listed, with what it is for.
+    // Every namespace is listed, with what it is for, then each of its commands with what it
+    // does and each of its flags (one page: no page per namespace is installed). That section
+    // is written with the roff crate, which escapes `-` and leaves `'` inside a line as it is.
+    let text = |t: &str| t.replace('-', "\\-");
     for namespace in Namespace::ALL {
         let entry = format!(
-            ".TP\npaperspace\\-{}(1)\n{}\n",
+            ".SS \"paperspace {}\"\n{}\n",
             namespace.name(),
-            roff(namespace.about())
+            text(namespace.about())
         );
         assert!(out.stdout.contains(&entry), "{entry} in {}", out.stdout);
+        for spec in namespace.commands() {
+            let entry = format!(
+                ".TP\n\\fBpaperspace {} {}\\fR\n{}\n",
+                namespace.name(),
+                spec.name,
+                text(spec.about)
+            );
+            assert!(out.stdout.contains(&entry), "{entry} in {}", out.stdout);
+            for param in spec.params {
+                let flag = format!("\\fB\\-\\-{}\\fR", param.name);
+                assert!(out.stdout.contains(&flag), "{flag} of {}", spec.full_name());
+            }
+        }
     }
-}
-
-/// Text as clap_mangen writes it in roff: `-` escaped, `'` as the `Aq` string.
-fn roff(text: &str) -> String {
-    text.replace('-', "\\-").replace('\'', "\\*(Aq")
+    for other in ["login", "logout", "completion", "man", "version"] {
+        let entry = format!(".TP\n\\fBpaperspace {other}\\fR\n");
+        assert!(out.stdout.contains(&entry), "{entry}");
+    }
 }
 
 /// The bash completion loads in bash and completes commands and flags.
