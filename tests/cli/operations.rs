@@ -923,20 +923,6 @@ async fn event_is(server: &MockServer, id: &str, state: &str, error: &str, times
         .await;
 }
 
-/// The paths (with queries) the server received, in order.
-async fn received(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| match r.url.query() {
-            Some(query) => format!("{} {}?{query}", r.method, r.url.path()),
-            None => format!("{} {}", r.method, r.url.path()),
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn start_wait_follows_the_event_start_answered_with_until_it_is_done() {
     let sandbox = Sandbox::new();

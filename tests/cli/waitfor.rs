@@ -192,20 +192,6 @@ async fn an_api_error_during_the_wait_ends_it_with_that_errors_code() {
     }
 }
 
-/// Every request a server received, as `METHOD /path?query`, in order.
-async fn received(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| match r.url.query() {
-            Some(query) => format!("{} {}?{query}", r.method, r.url.path()),
-            None => format!("{} {}", r.method, r.url.path()),
-        })
-        .collect()
-}
-
 /// v1's machine and its events, the two reads of each poll.
 async fn v1_machine(server: &MockServer, state: &str, events: &str) {
     json_route(
