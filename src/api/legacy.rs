@@ -3,7 +3,7 @@
 //! object, flag order kept, client-only flags never sent (docs/compatibility.md, "The wire").
 //! `waitfor` polls the show endpoint; `list --all` follows `limit`/`skip` pages.
 
-use super::commands::{CommandId, MachinesCommand};
+use super::commands::{CommandId, LEGACY_SHOW, MachinesCommand};
 use super::params::{FileData, Invocation, ParamValue};
 use super::plan::{Answer, Items, ListPlan, ListSource, Paging, Step, Window};
 use super::request::{ApiRequest, Auth, HttpMethod, Retry, Upload};
@@ -174,7 +174,7 @@ pub(crate) fn request_of(inv: &Invocation) -> ApiRequest {
 pub(crate) fn show_request(machine_id: &str) -> ApiRequest {
     ApiRequest::get(
         Auth::ApiKeyHeader,
-        "/machines/getMachinePublic".to_string(),
+        LEGACY_SHOW.to_string(),
         vec![("machineId".to_string(), machine_id.to_string())],
     )
 }

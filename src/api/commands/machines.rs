@@ -13,6 +13,10 @@ use crate::vocab::{
 };
 
 /// What shows whether a create whose answer was lost made a machine (it has no id yet).
+/// The legacy API's read of one machine: `show`'s route, and what each `waitfor` poll reads
+/// (`api::legacy::show_request`).
+pub(crate) const LEGACY_SHOW: &str = "/machines/getMachinePublic";
+
 const LIST_BY_NAME: Check = Check {
     command: "machines list",
     flag: "name",
@@ -556,7 +560,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::Never,
         view: ViewKind::Machine,
         confirm: None,
-        legacy: LegacyOp::get("/machines/getMachinePublic"),
+        legacy: LegacyOp::get(LEGACY_SHOW),
         v1: V1Op::Machine,
         example: "paperspace machines show --machineId psec02yp2",
     },
@@ -636,7 +640,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         waits: Waits::ForStateFlag,
         view: ViewKind::Machine,
         confirm: None,
-        legacy: LegacyOp::get("/machines/getMachinePublic"),
+        legacy: LegacyOp::get(LEGACY_SHOW),
         v1: V1Op::Machine,
         example: "paperspace machines waitfor --machineId psec02yp2 --state ready --timeout 600",
     },

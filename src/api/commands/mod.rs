@@ -3,6 +3,7 @@
 //! retry rules and the table views all read these rows.
 
 mod machines;
+pub(crate) use machines::LEGACY_SHOW;
 mod networks;
 mod public_ips;
 mod scripts;
