@@ -94,8 +94,17 @@ impl Store {
             .collect()
     }
 
+    /// The network `id`, looked up as `networks` lists them (a region's default first), without
+    /// building every private one.
     pub(crate) fn network(&self, id: &str) -> Option<Network> {
-        self.networks().into_iter().find(|n| n.id == id)
+        REGIONS
+            .iter()
+            .map(default_network)
+            .find(|n| n.id == id)
+            .or_else(|| {
+                let record = self.private_networks.iter().find(|n| n.id == id)?;
+                Some(private(record))
+            })
     }
 
     /// The network `id` (named by `field`), for a machine of `region`: it must exist and be
