@@ -182,7 +182,7 @@ pub(super) async fn add_accessor(
     input: Input,
 ) -> Answer {
     let body = input.checked(&ops::ACCESSORS_ADD)?.body;
-    let user_id = body["userId"].as_str().unwrap_or_default().to_string();
+    let user_id = params::required(&body, "userId");
     if user_id.trim().is_empty() {
         return Err(ApiError::invalid(
             "userId",

@@ -69,11 +69,8 @@ pub(super) async fn show(State(emu): Emu, PathIds([id]): PathIds<1>, input: Inpu
 pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
     let body = input.checked(&ops::NETWORKS_CREATE)?.body;
     let region = schema::region("region", body["region"].as_str().unwrap_or_default())?;
-    let name = body["name"].as_str().unwrap_or_default().to_string();
-    let migrate = body
-        .get("migrateMachines")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let name = params::required(&body, "name");
+    let migrate = params::boolean(&body, "migrateMachines").unwrap_or(false);
     let created = emu
         .mutate(|store, ctx| store.create_network(name, region, migrate, ctx))
         .await?;
@@ -82,7 +79,7 @@ pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
 
 pub(super) async fn update(State(emu): Emu, PathIds([id]): PathIds<1>, input: Input) -> Answer {
     let body = input.checked(&ops::NETWORKS_UPDATE)?.body;
-    let name = body.get("name").and_then(Value::as_str).map(str::to_string);
+    let name = params::string(&body, "name");
     let updated = emu
         .mutate(|store, _| {
             let record = store.private_network_mut(&id)?;

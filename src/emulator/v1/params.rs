@@ -23,11 +23,19 @@ const CREATE_EXTRAS: &[&str] = &["takeInitialSnapshot", "emailPassword", "enable
 /// How many items a page holds when `limit` is not given.
 const DEFAULT_LIMIT: usize = 20;
 
-fn string(p: &Params, key: &str) -> Option<String> {
+/// A string field of a body the document's schema has checked (`schema`): `None` when it is
+/// not there (or null).
+pub(crate) fn string(p: &Params, key: &str) -> Option<String> {
     p.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
-fn boolean(p: &Params, key: &str) -> Option<bool> {
+/// A field the schema requires (so it is there); empty only if the schema let it be.
+pub(crate) fn required(p: &Params, key: &str) -> String {
+    string(p, key).unwrap_or_default()
+}
+
+/// A boolean field of a checked body.
+pub(crate) fn boolean(p: &Params, key: &str) -> Option<bool> {
     p.get(key).and_then(Value::as_bool)
 }
 

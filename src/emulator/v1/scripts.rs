@@ -2,16 +2,14 @@
 //! script object carries no text, as the document has it.
 
 use super::operations as ops;
-use super::params::{Paging, name_matches};
+use super::params::{self, Paging, name_matches};
 use super::{Emu, Input};
 use crate::emulator::clock::format_ms;
 use crate::emulator::http::{Answer, ApiError, PathIds, ok};
-use crate::emulator::params::Params;
 use crate::emulator::scripts::{NewScript, ScriptChanges, ScriptRecord};
 use crate::emulator::store::Store;
 use axum::extract::State;
 use serde::Serialize;
-use serde_json::Value;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,10 +41,6 @@ fn script(s: &ScriptRecord, store: &Store) -> ScriptView {
     }
 }
 
-fn text(body: &Params, key: &str) -> Option<String> {
-    body.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
 pub(super) async fn list(State(emu): Emu, input: Input) -> Answer {
     let query = input.checked(&ops::SCRIPTS_LIST)?.query;
     let paging = Paging::of(&ops::SCRIPTS_LIST, &query)?;
@@ -73,14 +67,11 @@ pub(super) async fn show(State(emu): Emu, PathIds([id]): PathIds<1>, input: Inpu
 pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
     let body = input.checked(&ops::SCRIPTS_CREATE)?.body;
     let new = NewScript {
-        name: text(&body, "name").unwrap_or_default(),
+        name: params::required(&body, "name"),
         description: None,
-        text: text(&body, "script").unwrap_or_default(),
+        text: params::required(&body, "script"),
         is_enabled: true,
-        run_once: body
-            .get("isRunOnce")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        run_once: params::boolean(&body, "isRunOnce").unwrap_or(false),
         machine_id: None,
     };
     let created = emu
@@ -95,10 +86,10 @@ pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
 pub(super) async fn update(State(emu): Emu, PathIds([id]): PathIds<1>, input: Input) -> Answer {
     let body = input.checked(&ops::SCRIPTS_UPDATE)?.body;
     let changes = ScriptChanges {
-        name: text(&body, "name"),
-        text: text(&body, "script"),
-        is_enabled: body.get("isEnabled").and_then(Value::as_bool),
-        run_once: body.get("isRunOnce").and_then(Value::as_bool),
+        name: params::string(&body, "name"),
+        text: params::string(&body, "script"),
+        is_enabled: params::boolean(&body, "isEnabled"),
+        run_once: params::boolean(&body, "isRunOnce"),
     };
     let updated = emu
         .mutate(|store, _| {
@@ -136,7 +127,7 @@ async fn assignment(emu: Emu, id: String, input: Input, assign: bool) -> Answer 
         &ops::SCRIPTS_UNASSIGN
     };
     let body = input.checked(op)?.body;
-    let machine_id = text(&body, "machineId").unwrap_or_default();
+    let machine_id = params::string(&body, "machineId").unwrap_or_default();
     let State(emu) = emu;
     let answer = emu
         .mutate(|store, ctx| {

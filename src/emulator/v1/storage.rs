@@ -68,8 +68,8 @@ pub(super) async fn show_snapshot(
 /// `{name, machineId}`: a snapshot of the machine now; answers its `snapshot-create` event.
 pub(super) async fn create_snapshot(State(emu): Emu, input: Input) -> Answer {
     let body = input.checked(&ops::SNAPSHOTS_CREATE)?.body;
-    let name = body["name"].as_str().unwrap_or_default().to_string();
-    let machine_id = body["machineId"].as_str().unwrap_or_default().to_string();
+    let name = params::required(&body, "name");
+    let machine_id = params::required(&body, "machineId");
     let answer = emu
         .mutate(|store, ctx| {
             let record = store.take_snapshot(name, &machine_id, ctx)?.clone();
@@ -85,7 +85,7 @@ pub(super) async fn update_snapshot(
     input: Input,
 ) -> Answer {
     let body = input.checked(&ops::SNAPSHOTS_UPDATE)?.body;
-    let name = body.get("name").and_then(Value::as_str).map(str::to_string);
+    let name = params::string(&body, "name");
     let updated = emu
         .mutate(|store, _| store.rename_snapshot(&id, name).map(snapshot))
         .await?;
@@ -116,10 +116,7 @@ pub(super) async fn restore_snapshot(
     input: Input,
 ) -> Answer {
     let body = input.checked(&ops::SNAPSHOTS_RESTORE)?.body;
-    let first = body
-        .get("createSnapshotBeforeRestore")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let first = params::boolean(&body, "createSnapshotBeforeRestore").unwrap_or(false);
     let answer = emu
         .mutate(|store, ctx| {
             let record = store.restore_snapshot(&id, first, ctx)?.clone();
@@ -189,10 +186,10 @@ pub(super) async fn create_drive(State(emu): Emu, input: Input) -> Answer {
     let body = input.checked(&ops::DRIVES_CREATE)?.body;
     let region = schema::region("region", body["region"].as_str().unwrap_or_default())?;
     let new = NewDrive {
-        name: body["name"].as_str().unwrap_or_default().to_string(),
+        name: params::required(&body, "name"),
         size_gb: params::whole(&body, "size", 1)?.unwrap_or(1),
         region,
-        network_id: body["networkId"].as_str().unwrap_or_default().to_string(),
+        network_id: params::required(&body, "networkId"),
     };
     let created = emu
         .mutate(|store, ctx| {
@@ -209,7 +206,7 @@ pub(super) async fn update_drive(
     input: Input,
 ) -> Answer {
     let body = input.checked(&ops::DRIVES_UPDATE)?.body;
-    let name = body.get("name").and_then(Value::as_str).map(str::to_string);
+    let name = params::string(&body, "name");
     let updated = emu
         .mutate(|store, _| {
             let record = store.drive_mut(&id)?;

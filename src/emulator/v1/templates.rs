@@ -2,7 +2,7 @@
 //! machine); both make machines, on either API (see `emulator::templates`).
 
 use super::operations as ops;
-use super::params::{Paging, name_matches};
+use super::params::{self, Paging, name_matches};
 use super::{Emu, Input, views};
 use crate::emulator::clock::format_ms;
 use crate::emulator::http::{Answer, ApiError, PathIds, ok};
@@ -126,8 +126,8 @@ pub(super) async fn show(State(emu): Emu, PathIds([id]): PathIds<1>, input: Inpu
 /// `template-create` event and the template.
 pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
     let body = input.checked(&ops::TEMPLATES_CREATE)?.body;
-    let name = body["name"].as_str().unwrap_or_default().to_string();
-    let machine_id = body["machineId"].as_str().unwrap_or_default().to_string();
+    let name = params::required(&body, "name");
+    let machine_id = params::required(&body, "machineId");
     let answer = emu
         .mutate(|store, ctx| {
             let data = template(store.create_template(name, &machine_id, ctx)?);
@@ -142,7 +142,7 @@ pub(super) async fn create(State(emu): Emu, input: Input) -> Answer {
 
 pub(super) async fn update(State(emu): Emu, PathIds([id]): PathIds<1>, input: Input) -> Answer {
     let body = input.checked(&ops::TEMPLATES_UPDATE)?.body;
-    let name = body["name"].as_str().unwrap_or_default().to_string();
+    let name = params::required(&body, "name");
     let updated = emu
         .mutate(|store, _| {
             let record = store.custom_template_mut(&id)?;
